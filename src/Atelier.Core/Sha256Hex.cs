@@ -1,0 +1,25 @@
+namespace Atelier.Core;
+
+/// <summary>Checks for the lower-case hex SHA-256 strings used as content keys.</summary>
+public static class Sha256Hex
+{
+    public const int Length = 64;
+
+    public static bool IsValid(string? value)
+    {
+        if (value is null || value.Length != Length)
+        {
+            return false;
+        }
+
+        foreach (var ch in value)
+        {
+            if (ch is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
