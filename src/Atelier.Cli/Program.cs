@@ -1,1 +1,3 @@
-return 0;
+using Atelier.Cli;
+
+return await AtelierCli.RunAsync(args);

@@ -1,0 +1,198 @@
+using System.Runtime.CompilerServices;
+using Atelier.Core;
+using Atelier.Media;
+
+namespace Atelier.Catalog;
+
+/// <summary>
+/// Import, the one place that knows the order of steps (../shared/DESIGN.md "Import"):
+/// stage while hashing → skip known content → inspect and extract metadata → store the blob →
+/// write the work in one transaction. The blob is stored before the work row, so a crash at any
+/// point leaves either nothing, or an unreferenced blob that <see cref="GarbageCollector"/> removes;
+/// never a work without its content.
+/// </summary>
+public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, Staging staging, TimeProvider clock)
+{
+    /// <summary>Streams content into staging with the hash taken on the way.</summary>
+    public Task<StagedContent> StageAsync(Stream content, long maxBytes, CancellationToken ct = default) =>
+        staging.StageAsync(content, maxBytes, ct);
+
+    /// <summary>Imports one local file. Never throws for a bad file: the outcome carries the reason.</summary>
+    public async Task<ImportOutcome> ImportFileAsync(string path, ImportRequest request, long maxBytes, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        StagedContent staged;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > maxBytes)
+            {
+                return ImportOutcome.Failed(path, $"file is {info.Length} bytes, over the limit of {maxBytes} bytes");
+            }
+
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (stream.ConfigureAwait(false))
+            {
+                staged = await staging.StageAsync(stream, maxBytes, ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BlobTooLargeException)
+        {
+            return ImportOutcome.Failed(path, ex switch
+            {
+                FileNotFoundException => "unreadable: the file does not exist or is a broken link",
+                UnauthorizedAccessException => "unreadable: permission denied",
+                BlobTooLargeException tooLarge => $"file is over the limit of {tooLarge.Limit} bytes",
+                _ => "unreadable: " + ex.Message,
+            });
+        }
+
+        await using (staged.ConfigureAwait(false))
+        {
+            var outcome = await ImportStagedAsync(staged, Path.GetFileName(path), request, ct).ConfigureAwait(false);
+            return outcome with { Path = path };
+        }
+    }
+
+    /// <summary>
+    /// Finishes an import from staged content: duplicate check, inspection, storage and the catalog row.
+    /// Throws <see cref="CatalogValidationException"/> for invalid request metadata.
+    /// </summary>
+    public async Task<ImportOutcome> ImportStagedAsync(StagedContent staged, string originalFileName, ImportRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
+        ArgumentNullException.ThrowIfNull(request);
+        var fileName = CatalogRules.SafeFileName(originalFileName);
+        var tags = CatalogRules.NormaliseTags(request.Tags);
+        CatalogRules.ValidateContributors(request.Contributors);
+
+        var existing = await catalog.FindBySha256Async(staged.Sha256, ct).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return new ImportOutcome(fileName, ImportStatus.Duplicate, existing.Id, null, existing, staged.Length);
+        }
+
+        MediaInspection inspection;
+        try
+        {
+            inspection = await inspector.InspectAsync(staged.Path, fileName, ct).ConfigureAwait(false);
+        }
+        catch (MediaException ex)
+        {
+            return ImportOutcome.Failed(fileName, ex.Message);
+        }
+
+        await blobs.PutFileAsync(staged.Path, staged.Sha256, ct).ConfigureAwait(false);
+        staged.Consumed = true;
+
+        var now = clock.GetUtcNow();
+        var work = new Work
+        {
+            Id = WorkId.New(now),
+            Title = CatalogRules.NormaliseTitle(request.Title, fileName),
+            Kind = inspection.Kind,
+            OriginalFileName = fileName,
+            MediaType = inspection.MediaType,
+            ByteSize = staged.Length,
+            Sha256 = staged.Sha256,
+            Contributors = request.Contributors,
+            Tags = tags,
+            RegisteredAt = now,
+            Metadata = inspection.Metadata,
+        };
+
+        var added = await catalog.AddWorkAsync(work, request.Actor, ct).ConfigureAwait(false);
+        if (!added.Added)
+        {
+            // Another writer registered the same content between our check and our insert.
+            var winner = await catalog.GetWorkAsync(added.WorkId, ct).ConfigureAwait(false);
+            return new ImportOutcome(fileName, ImportStatus.Duplicate, added.WorkId, null, winner, staged.Length);
+        }
+
+        return new ImportOutcome(fileName, ImportStatus.Imported, work.Id, null, work, staged.Length);
+    }
+
+    /// <summary>
+    /// Expands files and folders (recursively, not following links to folders) into the list of files to
+    /// import, in a stable order. Paths that cannot be listed come back as failures.
+    /// </summary>
+    public static (List<string> Files, List<ImportOutcome> Failures) ExpandPaths(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        var failures = new List<ImportOutcome>();
+        foreach (var p in paths)
+        {
+            var full = Path.GetFullPath(p);
+            if (Directory.Exists(full))
+            {
+                Walk(full, files, failures);
+            }
+            else if (File.Exists(full) || new FileInfo(full).LinkTarget is not null)
+            {
+                files.Add(full);
+            }
+            else
+            {
+                failures.Add(ImportOutcome.Failed(p, "no such file or folder"));
+            }
+        }
+
+        return (files, failures);
+    }
+
+    private static void Walk(string dir, List<string> files, List<ImportOutcome> failures)
+    {
+        IEnumerable<FileSystemInfo> entries;
+        try
+        {
+            entries = [.. new DirectoryInfo(dir).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            failures.Add(ImportOutcome.Failed(dir, "folder cannot be listed: " + ex.Message));
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry is DirectoryInfo sub)
+            {
+                // A link to a folder can make a cycle; import what it points to by naming it directly.
+                if (sub.LinkTarget is null)
+                {
+                    Walk(sub.FullName, files, failures);
+                }
+            }
+            else
+            {
+                files.Add(entry.FullName);
+            }
+        }
+    }
+
+    /// <summary>Imports many files one after another; one bad file never stops the batch.</summary>
+    public async IAsyncEnumerable<ImportOutcome> ImportManyAsync(IReadOnlyList<string> files, ImportRequest request, long maxBytes, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        foreach (var file in files)
+        {
+            ct.ThrowIfCancellationRequested();
+            ImportOutcome outcome;
+            try
+            {
+                outcome = await ImportFileAsync(file, request, maxBytes, ct).ConfigureAwait(false);
+            }
+            catch (CatalogValidationException ex)
+            {
+                outcome = ImportOutcome.Failed(file, ex.Message);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // A store that fails for one file (full disk, lost connection) is reported per file;
+                // the batch goes on and the summary's exit code says some items failed.
+                outcome = ImportOutcome.Failed(file, "could not store: " + ex.Message);
+            }
+
+            yield return outcome;
+        }
+    }
+}

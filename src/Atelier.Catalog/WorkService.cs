@@ -1,0 +1,72 @@
+using Atelier.Core;
+
+namespace Atelier.Catalog;
+
+/// <summary>A work with its history, as `works show` and GET /api/works/{id} present it.</summary>
+public sealed record WorkDetails(Work Work, IReadOnlyList<WorkEvent> History);
+
+public enum ContentStatus
+{
+    Found,
+    NotFound,
+    Deleted,
+    Missing,
+}
+
+/// <summary>Reading and removing works: the queries the hosts need, in one place.</summary>
+public sealed class WorkService(ICatalogStore catalog, IBlobStore blobs, TimeProvider clock)
+{
+    public const int MaxPageSize = 500;
+
+    public Task<WorkPage> ListAsync(WorkQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var q = query with
+        {
+            Offset = Math.Max(0, query.Offset),
+            Limit = Math.Clamp(query.Limit, 1, MaxPageSize),
+            TitleContains = string.IsNullOrWhiteSpace(query.TitleContains) ? null : query.TitleContains.Trim(),
+            Tag = string.IsNullOrWhiteSpace(query.Tag) ? null : query.Tag.Trim(),
+        };
+        return catalog.ListWorksAsync(q, ct);
+    }
+
+    public async Task<WorkDetails?> GetAsync(string id, CancellationToken ct = default)
+    {
+        if (!WorkId.IsValid(id))
+        {
+            return null;
+        }
+
+        var work = await catalog.GetWorkAsync(id, ct).ConfigureAwait(false);
+        if (work is null)
+        {
+            return null;
+        }
+
+        var history = await catalog.GetHistoryAsync(id, ct).ConfigureAwait(false);
+        return new WorkDetails(work, history);
+    }
+
+    /// <summary>Opens a live work's content for a range (whole when <paramref name="length"/> is null).</summary>
+    public async Task<(ContentStatus Status, Work? Work, Stream? Content)> OpenContentAsync(string id, long offset, long? length, CancellationToken ct = default)
+    {
+        var work = WorkId.IsValid(id) ? await catalog.GetWorkAsync(id, ct).ConfigureAwait(false) : null;
+        if (work is null)
+        {
+            return (ContentStatus.NotFound, null, null);
+        }
+
+        if (work.DeletedAt is not null)
+        {
+            return (ContentStatus.Deleted, work, null);
+        }
+
+        var stream = await blobs.OpenReadAsync(work.Sha256, offset, length, ct).ConfigureAwait(false);
+        return stream is null ? (ContentStatus.Missing, work, null) : (ContentStatus.Found, work, stream);
+    }
+
+    /// <summary>Removes a work from the catalog listing; its record and history stay.</summary>
+    public Task<bool> DeleteAsync(string id, string? actor, CancellationToken ct = default) =>
+        WorkId.IsValid(id) ? catalog.DeleteWorkAsync(id, clock.GetUtcNow(), actor, ct) : Task.FromResult(false);
+}
