@@ -7,7 +7,7 @@ namespace Atelier.Storage.Postgres;
 
 /// <summary>
 /// The catalog in PostgreSQL, shared by several stateless server processes. Connections come from a
-/// pooled <see cref="NpgsqlDataSource"/>. Open with <see cref="OpenAsync"/>.
+/// pooled <see cref="NpgsqlDataSource"/>. Open with <see cref="OpenAsync(string, CancellationToken)"/>.
 /// </summary>
 public sealed class PostgresCatalogStore : SqlCatalogStore
 {
@@ -17,8 +17,8 @@ public sealed class PostgresCatalogStore : SqlCatalogStore
 
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresCatalogStore(NpgsqlDataSource dataSource)
-        : base(PostgresDialect.Instance)
+    private PostgresCatalogStore(NpgsqlDataSource dataSource, IReadOnlyList<SqlMigration> migrations)
+        : base(PostgresDialect.Instance, migrations)
     {
         _dataSource = dataSource;
     }
@@ -27,20 +27,14 @@ public sealed class PostgresCatalogStore : SqlCatalogStore
     /// Connects with <paramref name="connectionString"/> (Npgsql <c>Host=…;Database=…</c> form or a
     /// <c>postgres://</c> / <c>postgresql://</c> URI) and applies missing migrations.
     /// </summary>
-    public static async Task<PostgresCatalogStore> OpenAsync(string connectionString, CancellationToken ct = default)
+    public static Task<PostgresCatalogStore> OpenAsync(string connectionString, CancellationToken ct = default) =>
+        OpenAsync(connectionString, CatalogMigrations.All, ct);
+
+    /// <summary>Opens with another list of migrations: tests use it to play a later version's upgrade.</summary>
+    internal static Task<PostgresCatalogStore> OpenAsync(string connectionString, IReadOnlyList<SqlMigration> migrations, CancellationToken ct)
     {
         var dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionStrings.ToNpgsql(connectionString)).Build();
-        var store = new PostgresCatalogStore(dataSource);
-        try
-        {
-            await store.MigrateAsync(ct).ConfigureAwait(false);
-            return store;
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return MigrateNewAsync(new PostgresCatalogStore(dataSource, migrations), prepare: null, ct);
     }
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken ct) =>

@@ -26,25 +26,24 @@ public abstract partial class SqlCatalogStore
             throw new ArgumentException($"unknown role {(int)key.Role}", nameof(key));
         }
 
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        try
         {
-            var command = Command(connection, null, $"INSERT INTO api_keys ({ApiKeyColumns}) VALUES (@id, @name, @role, @secretHash, @createdAt, @revokedAt, @lastUsedAt)");
-            AddText(command, "id", key.Id);
-            AddText(command, "name", key.Name);
-            AddText(command, "role", key.Role.ToWire());
-            AddText(command, "secretHash", key.SecretHash);
-            AddTime(command, "createdAt", key.CreatedAt);
-            AddTime(command, "revokedAt", key.RevokedAt);
-            AddTime(command, "lastUsedAt", key.LastUsedAt);
-            try
+            await WithConnectionAsync(connection =>
             {
-                await ExecuteAsync(command, ct).ConfigureAwait(false);
-            }
-            catch (DbException e) when (Dialect.IsUniqueViolation(e))
-            {
-                throw new InvalidOperationException($"an API key with id '{key.Id}' or with the same secret already exists", e);
-            }
+                var command = Command(connection, null, $"INSERT INTO api_keys ({ApiKeyColumns}) VALUES (@id, @name, @role, @secretHash, @createdAt, @revokedAt, @lastUsedAt)");
+                AddText(command, "id", key.Id);
+                AddText(command, "name", key.Name);
+                AddText(command, "role", key.Role.ToWire());
+                AddText(command, "secretHash", key.SecretHash);
+                AddTime(command, "createdAt", key.CreatedAt);
+                AddTime(command, "revokedAt", key.RevokedAt);
+                AddTime(command, "lastUsedAt", key.LastUsedAt);
+                return ExecuteAsync(command, ct);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (DbException e) when (Dialect.IsUniqueViolation(e))
+        {
+            throw new InvalidOperationException($"an API key with id '{key.Id}' or with the same secret already exists", e);
         }
     }
 
@@ -52,6 +51,11 @@ public abstract partial class SqlCatalogStore
     public async Task<ApiKey?> FindApiKeyBySecretHashAsync(string secretHash, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(secretHash);
+        if (!Sha256Hex.IsValid(secretHash))
+        {
+            return null;
+        }
+
         var keys = await ReadApiKeysAsync($"SELECT {ApiKeyColumns} FROM api_keys WHERE secret_hash = @secretHash", secretHash, ct).ConfigureAwait(false);
         return keys.Count == 0 ? null : keys[0];
     }
@@ -64,20 +68,23 @@ public abstract partial class SqlCatalogStore
     public async Task<bool> RevokeApiKeyAsync(string id, DateTimeOffset at, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        if (!StoredText.IsValid(id))
+        {
+            return false;
+        }
+
+        var revoked = await WithConnectionAsync(connection =>
         {
             var command = Command(connection, null, "UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL");
             AddTime(command, "at", at);
             AddText(command, "id", id);
-            return await ExecuteAsync(command, ct).ConfigureAwait(false) == 1;
-        }
+            return ExecuteAsync(command, ct);
+        }, ct).ConfigureAwait(false);
+        return revoked == 1;
     }
 
-    private async Task<List<ApiKey>> ReadApiKeysAsync(string sql, string? secretHash, CancellationToken ct)
-    {
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    private Task<List<ApiKey>> ReadApiKeysAsync(string sql, string? secretHash, CancellationToken ct) =>
+        WithConnectionAsync(connection =>
         {
             var command = Command(connection, null, sql);
             if (secretHash is not null)
@@ -85,9 +92,8 @@ public abstract partial class SqlCatalogStore
                 AddText(command, "secretHash", secretHash);
             }
 
-            return await ReadAllAsync(command, MapApiKey, ct).ConfigureAwait(false);
-        }
-    }
+            return ReadAllAsync(command, MapApiKey, ct);
+        }, ct);
 
     private ApiKey MapApiKey(DbDataReader r)
     {

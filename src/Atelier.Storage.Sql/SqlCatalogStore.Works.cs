@@ -9,6 +9,9 @@ public abstract partial class SqlCatalogStore
     /// <summary>The page size ListWorksAsync never exceeds.</summary>
     public const int MaxPageSize = 500;
 
+    /// <summary>The longest <see cref="WorkQuery.TitleContains"/> accepted (SQLite caps LIKE patterns at 50,000 bytes).</summary>
+    public const int MaxTitleSearchLength = 1000;
+
     private const string RegisteredEvent = "registered";
     private const string DeletedEvent = "deleted";
 
@@ -24,58 +27,53 @@ public abstract partial class SqlCatalogStore
         ValidateWork(work);
         StoredText.Validate(actor, "the actor", nameof(actor));
         var metadata = MetadataJson.Serialize(work.Metadata);
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        for (var attempt = 0; attempt < AddAttempts; attempt++)
         {
-            for (var attempt = 1; ; attempt++)
+            var result = await InTransactionAsync(write: true,
+                (connection, transaction) => TryAddWorkAsync(connection, transaction, work, metadata, actor, ct), ct).ConfigureAwait(false);
+            if (result is not null)
             {
-                var transaction = await BeginWriteAsync(connection, ct).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    bool inserted;
-                    try
-                    {
-                        inserted = await TryInsertWorkRowAsync(connection, transaction, work, metadata, ct).ConfigureAwait(false);
-                    }
-                    catch (DbException e) when (Dialect.IsUniqueViolation(e))
-                    {
-                        // ON CONFLICT absorbs live-hash clashes, so this is the id; but look, rather than
-                        // assume, in case a database reports the hash this way. PostgreSQL has aborted the
-                        // transaction, so the lookup runs after the rollback.
-                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
-                        if (await FindLiveIdAsync(connection, null, work.Sha256, ct).ConfigureAwait(false) is { } holder)
-                        {
-                            return AddWorkResult.Duplicate(holder);
-                        }
-
-                        throw new InvalidOperationException($"a work with id '{work.Id}' already exists", e);
-                    }
-
-                    if (!inserted)
-                    {
-                        // The unique partial index on live hashes refused the row: a live work has the
-                        // content. Under READ COMMITTED this statement sees the row that won the race.
-                        var existing = await FindLiveIdAsync(connection, transaction, work.Sha256, ct).ConfigureAwait(false);
-                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
-                        if (existing is not null)
-                        {
-                            return AddWorkResult.Duplicate(existing);
-                        }
-
-                        if (attempt == AddAttempts)
-                        {
-                            throw new InvalidOperationException($"could not register work '{work.Id}': its content hash kept conflicting with works being deleted");
-                        }
-
-                        continue;
-                    }
-
-                    await InsertWorkDetailsAsync(connection, transaction, work, actor, ct).ConfigureAwait(false);
-                    await transaction.CommitAsync(ct).ConfigureAwait(false);
-                    return AddWorkResult.Inserted(work.Id);
-                }
+                return result;
             }
         }
+
+        throw new InvalidOperationException($"could not register work '{work.Id}': its content hash kept conflicting with works being deleted");
+    }
+
+    /// <summary>
+    /// The work added, or the live work that already has its content; null when that work was
+    /// deleted between our insert and our lookup.
+    /// </summary>
+    private async Task<AddWorkResult?> TryAddWorkAsync(DbConnection connection, DbTransaction transaction, Work work, string metadata, string? actor, CancellationToken ct)
+    {
+        bool inserted;
+        try
+        {
+            inserted = await TryInsertWorkRowAsync(connection, transaction, work, metadata, ct).ConfigureAwait(false);
+        }
+        catch (DbException e) when (Dialect.IsUniqueViolation(e))
+        {
+            // ON CONFLICT absorbs live-hash clashes, so this is the id; but look, rather than assume,
+            // in case a database reports the hash this way. PostgreSQL has aborted the transaction,
+            // so the lookup runs after the rollback.
+            await transaction.RollbackAsync(ct).ConfigureAwait(false);
+            return await FindLiveIdAsync(connection, null, work.Sha256, ct).ConfigureAwait(false) is { } holder
+                ? AddWorkResult.Duplicate(holder)
+                : throw new InvalidOperationException($"a work with id '{work.Id}' already exists", e);
+        }
+
+        if (!inserted)
+        {
+            // The unique partial index on live hashes refused the row: a live work has the content.
+            // Under READ COMMITTED this statement sees the row that won the race.
+            var existing = await FindLiveIdAsync(connection, transaction, work.Sha256, ct).ConfigureAwait(false);
+            await transaction.RollbackAsync(ct).ConfigureAwait(false);
+            return existing is null ? null : AddWorkResult.Duplicate(existing);
+        }
+
+        await InsertWorkDetailsAsync(connection, transaction, work, actor, ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return AddWorkResult.Inserted(work.Id);
     }
 
     /// <summary>Inserts the works row; false when a live work already has the hash.</summary>
@@ -153,33 +151,45 @@ public abstract partial class SqlCatalogStore
     public Task<Work?> GetWorkAsync(string id, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return GetSingleWorkAsync("w.id = @value", id, ct);
+        // Only valid ids are ever stored; anything else (even text the database could not take) is unknown.
+        return WorkId.IsValid(id) ? GetSingleWorkAsync("w.id = @value", id, ct) : Task.FromResult<Work?>(null);
     }
 
     /// <inheritdoc />
     public Task<Work?> FindBySha256Async(string sha256, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sha256);
-        return GetSingleWorkAsync("w.sha256 = @value AND w.deleted_at IS NULL", sha256, ct);
+        return Sha256Hex.IsValid(sha256)
+            ? GetSingleWorkAsync("w.sha256 = @value AND w.deleted_at IS NULL", sha256, ct)
+            : Task.FromResult<Work?>(null);
     }
 
     private async Task<Work?> GetSingleWorkAsync(string condition, string value, CancellationToken ct)
     {
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        // Contributors and tags never change after the insert, so no transaction is needed to read them with the row.
+        var works = await WithConnectionAsync(connection =>
         {
-            // Contributors and tags never change after the insert, so no transaction is needed to read them with the row.
             var command = Command(connection, null, $"SELECT {WorkColumns} FROM works w WHERE {condition}");
             AddText(command, "value", value);
-            var works = await ReadWorksAsync(connection, null, command, ct).ConfigureAwait(false);
-            return works.Count == 0 ? null : works[0];
-        }
+            return ReadWorksAsync(connection, null, command, ct);
+        }, ct).ConfigureAwait(false);
+        return works.Count == 0 ? null : works[0];
     }
 
     /// <inheritdoc />
     public async Task<WorkPage> ListWorksAsync(WorkQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query.TitleContains?.Length > MaxTitleSearchLength)
+        {
+            throw new ArgumentException($"the title search is longer than {MaxTitleSearchLength} characters", nameof(query));
+        }
+
+        if (!StoredText.IsValid(query.Tag) || !StoredText.IsValid(query.TitleContains))
+        {
+            return new WorkPage([], 0);
+        }
+
         var where = new StringBuilder("w.deleted_at IS NULL");
         if (query.Kind is not null)
         {
@@ -214,80 +224,76 @@ public abstract partial class SqlCatalogStore
             }
         }
 
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        // One snapshot, so that Total agrees with the page even while works are being added.
+        return await InTransactionAsync(write: false, async (connection, transaction) =>
         {
-            // One snapshot, so that Total agrees with the page even while works are being added.
-            var transaction = await BeginSnapshotAsync(connection, ct).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var count = Command(connection, transaction, $"SELECT COUNT(*) FROM works w WHERE {where}");
-                AddFilters(count);
-                var total = ToInt64(await ScalarAsync(count, ct).ConfigureAwait(false));
+            var count = Command(connection, transaction, $"SELECT COUNT(*) FROM works w WHERE {where}");
+            AddFilters(count);
+            var total = ToInt64(await ScalarAsync(count, ct).ConfigureAwait(false));
 
-                var page = Command(connection, transaction,
-                    $"SELECT {WorkColumns} FROM works w WHERE {where} ORDER BY w.registered_at, w.id LIMIT @limit OFFSET @offset");
-                AddFilters(page);
-                AddInt64(page, "limit", Math.Clamp(query.Limit, 1, MaxPageSize));
-                AddInt64(page, "offset", Math.Max(0, query.Offset));
-                var items = await ReadWorksAsync(connection, transaction, page, ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return new WorkPage(items, total);
-            }
-        }
+            var page = Command(connection, transaction,
+                $"SELECT {WorkColumns} FROM works w WHERE {where} ORDER BY w.registered_at, w.id LIMIT @limit OFFSET @offset");
+            AddFilters(page);
+            AddInt64(page, "limit", Math.Clamp(query.Limit, 1, MaxPageSize));
+            AddInt64(page, "offset", Math.Max(0, query.Offset));
+            var items = await ReadWorksAsync(connection, transaction, page, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return new WorkPage(items, total);
+        }, ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteWorkAsync(string id, DateTimeOffset at, string? actor, CancellationToken ct = default)
+    public Task<bool> DeleteWorkAsync(string id, DateTimeOffset at, string? actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(id);
         StoredText.Validate(actor, "the actor", nameof(actor));
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        if (!WorkId.IsValid(id))
         {
-            var transaction = await BeginWriteAsync(connection, ct).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var update = Command(connection, transaction, "UPDATE works SET deleted_at = @at WHERE id = @id AND deleted_at IS NULL");
-                AddTime(update, "at", at);
-                AddText(update, "id", id);
-                if (await ExecuteAsync(update, ct).ConfigureAwait(false) != 1)
-                {
-                    return false;
-                }
-
-                await InsertEventAsync(connection, transaction, id, at, DeletedEvent, actor, ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return true;
-            }
+            return Task.FromResult(false);
         }
+
+        return InTransactionAsync(write: true, async (connection, transaction) =>
+        {
+            var update = Command(connection, transaction, "UPDATE works SET deleted_at = @at WHERE id = @id AND deleted_at IS NULL");
+            AddTime(update, "at", at);
+            AddText(update, "id", id);
+            if (await ExecuteAsync(update, ct).ConfigureAwait(false) != 1)
+            {
+                return false;
+            }
+
+            await InsertEventAsync(connection, transaction, id, at, DeletedEvent, actor, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }, ct);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<WorkEvent>> GetHistoryAsync(string workId, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(workId);
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        if (!WorkId.IsValid(workId))
+        {
+            return [];
+        }
+
+        return await WithConnectionAsync(connection =>
         {
             // seq is the append order, which is the order events happened in even if clocks disagree.
             var command = Command(connection, null, "SELECT work_id, at, type, actor, detail FROM work_events WHERE work_id = @workId ORDER BY seq");
             AddText(command, "workId", workId);
-            return await ReadAllAsync(command,
+            return ReadAllAsync(command,
                 r => new WorkEvent(r.GetString(0), Dialect.GetTime(r, 1), r.GetString(2), GetNullableString(r, 3), GetNullableString(r, 4)),
-                ct).ConfigureAwait(false);
-        }
+                ct);
+        }, ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<bool> IsBlobReferencedAsync(string sha256, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sha256);
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            return await FindLiveIdAsync(connection, null, sha256, ct).ConfigureAwait(false) is not null;
-        }
+        return Sha256Hex.IsValid(sha256)
+            && await WithConnectionAsync(connection => FindLiveIdAsync(connection, null, sha256, ct), ct).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Runs a SELECT of <see cref="WorkColumns"/> and loads each work's contributors and tags.</summary>

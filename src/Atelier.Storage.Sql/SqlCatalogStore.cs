@@ -14,11 +14,14 @@ public abstract partial class SqlCatalogStore : ICatalogStore
 {
     private readonly IReadOnlyList<SqlMigration> _migrations;
 
-    protected SqlCatalogStore(SqlDialect dialect, IReadOnlyList<SqlMigration>? migrations = null)
+    /// <param name="dialect">The provider's SQL differences.</param>
+    /// <param name="migrations">The schema steps; <see cref="CatalogMigrations.All"/> outside tests.</param>
+    protected SqlCatalogStore(SqlDialect dialect, IReadOnlyList<SqlMigration> migrations)
     {
         ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentNullException.ThrowIfNull(migrations);
         Dialect = dialect;
-        _migrations = migrations ?? CatalogMigrations.All;
+        _migrations = migrations;
         ValidateMigrations(_migrations);
     }
 
@@ -47,73 +50,44 @@ public abstract partial class SqlCatalogStore : ICatalogStore
     protected abstract Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct);
 
     /// <inheritdoc />
-    public async Task MigrateAsync(CancellationToken ct = default)
-    {
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task MigrateAsync(CancellationToken ct = default) =>
+        InTransactionAsync(write: true, async (connection, transaction) =>
         {
-            var transaction = await BeginWriteAsync(connection, ct).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            await LockSchemaAsync(connection, transaction, ct).ConfigureAwait(false);
+            await ExecuteAsync(Command(connection, transaction, $"""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER NOT NULL PRIMARY KEY,
+                    description TEXT NOT NULL,
+                    applied_at {Dialect.TimeType} NOT NULL
+                )
+                """), ct).ConfigureAwait(false);
+
+            var applied = (await ReadAppliedAsync(connection, transaction, ct).ConfigureAwait(false)).Select(m => m.Version).ToHashSet();
+            var newest = applied.Count == 0 ? 0 : applied.Max();
+            if (newest > LatestSchemaVersion)
             {
-                await LockSchemaAsync(connection, transaction, ct).ConfigureAwait(false);
-                using (var create = Command(connection, transaction, $"""
-                    CREATE TABLE IF NOT EXISTS schema_migrations (
-                        version INTEGER NOT NULL PRIMARY KEY,
-                        description TEXT NOT NULL,
-                        applied_at {Dialect.TimeType} NOT NULL
-                    )
-                    """))
-                {
-                    await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-
-                var applied = new HashSet<int>();
-                foreach (var row in await ReadAppliedAsync(connection, transaction, ct).ConfigureAwait(false))
-                {
-                    applied.Add(row.Version);
-                }
-
-                var newest = applied.Count == 0 ? 0 : applied.Max();
-                if (newest > LatestSchemaVersion)
-                {
-                    throw new InvalidOperationException(
-                        $"the catalog database is at schema version {newest}, newer than this version of Atelier knows ({LatestSchemaVersion}); upgrade Atelier");
-                }
-
-                foreach (var migration in _migrations)
-                {
-                    if (applied.Contains(migration.Version))
-                    {
-                        continue;
-                    }
-
-                    using (var step = Command(connection, transaction, migration.Script(Dialect)))
-                    {
-                        await step.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-
-                    using var record = Command(connection, transaction,
-                        "INSERT INTO schema_migrations (version, description, applied_at) VALUES (@version, @description, @at)");
-                    AddInt32(record, "version", migration.Version);
-                    AddText(record, "description", migration.Description);
-                    AddTime(record, "at", DateTimeOffset.UtcNow);
-                    await record.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                throw new InvalidOperationException(
+                    $"the catalog database is at schema version {newest}, newer than this version of Atelier knows ({LatestSchemaVersion}); upgrade Atelier");
             }
-        }
-    }
+
+            foreach (var migration in _migrations.Where(m => !applied.Contains(m.Version)))
+            {
+                await ExecuteAsync(Command(connection, transaction, migration.Script(Dialect)), ct).ConfigureAwait(false);
+                var record = Command(connection, transaction,
+                    "INSERT INTO schema_migrations (version, description, applied_at) VALUES (@version, @description, @at)");
+                AddInt32(record, "version", migration.Version);
+                AddText(record, "description", migration.Description);
+                AddTime(record, "at", DateTimeOffset.UtcNow);
+                await ExecuteAsync(record, ct).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }, ct);
 
     /// <summary>The rows of <c>schema_migrations</c>, oldest version first.</summary>
-    public async Task<IReadOnlyList<AppliedMigration>> GetAppliedMigrationsAsync(CancellationToken ct = default)
-    {
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            return await ReadAppliedAsync(connection, null, ct).ConfigureAwait(false);
-        }
-    }
+    public async Task<IReadOnlyList<AppliedMigration>> GetAppliedMigrationsAsync(CancellationToken ct = default) =>
+        await WithConnectionAsync(connection => ReadAppliedAsync(connection, null, ct), ct).ConfigureAwait(false);
 
     private Task<List<AppliedMigration>> ReadAppliedAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
@@ -141,7 +115,58 @@ public abstract partial class SqlCatalogStore : ICatalogStore
     /// <summary>Releases the provider's connections or pool.</summary>
     protected abstract ValueTask DisposeAsyncCore();
 
+    /// <summary>
+    /// Runs <paramref name="prepare"/> (when given) and <see cref="MigrateAsync"/> on a store a
+    /// provider's OpenAsync has just made, and disposes the store if either fails.
+    /// </summary>
+    protected static async Task<TStore> MigrateNewAsync<TStore>(TStore store, Func<TStore, Task>? prepare, CancellationToken ct)
+        where TStore : SqlCatalogStore
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        try
+        {
+            if (prepare is not null)
+            {
+                await prepare(store).ConfigureAwait(false);
+            }
+
+            await store.MigrateAsync(ct).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     // ---- ADO.NET helpers shared by the partial files ----
+
+    /// <summary>Runs <paramref name="action"/> on a connection of its own.</summary>
+    protected async Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> action, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await action(connection).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> in a write (<see cref="BeginWriteAsync"/>) or snapshot
+    /// (<see cref="BeginSnapshotAsync"/>) transaction. The action commits; whatever it leaves
+    /// uncommitted is rolled back.
+    /// </summary>
+    private Task<T> InTransactionAsync<T>(bool write, Func<DbConnection, DbTransaction, Task<T>> action, CancellationToken ct) =>
+        WithConnectionAsync(async connection =>
+        {
+            var transaction = await (write ? BeginWriteAsync(connection, ct) : BeginSnapshotAsync(connection, ct)).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                return await action(connection, transaction).ConfigureAwait(false);
+            }
+        }, ct);
 
     protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
     {

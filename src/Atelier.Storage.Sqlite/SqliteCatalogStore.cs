@@ -7,7 +7,7 @@ namespace Atelier.Storage.Sqlite;
 /// <summary>
 /// The catalog in one SQLite file, for a single machine. Several threads and processes may use the
 /// same file: WAL mode lets readers run beside the one writer, writers take the lock at BEGIN and
-/// wait for it up to <see cref="BusyTimeout"/>. Open with <see cref="OpenAsync"/>.
+/// wait for it up to <see cref="BusyTimeout"/>. Open with <see cref="OpenAsync(string, CancellationToken)"/>.
 /// </summary>
 public sealed class SqliteCatalogStore : SqlCatalogStore
 {
@@ -23,8 +23,8 @@ public sealed class SqliteCatalogStore : SqlCatalogStore
 
     private readonly string _connectionString;
 
-    private SqliteCatalogStore(string connectionString)
-        : base(SqliteDialect.Instance)
+    private SqliteCatalogStore(string connectionString, IReadOnlyList<SqlMigration> migrations)
+        : base(SqliteDialect.Instance, migrations)
     {
         _connectionString = connectionString;
     }
@@ -36,7 +36,11 @@ public sealed class SqliteCatalogStore : SqlCatalogStore
     /// Opens the catalog in <paramref name="databasePath"/>, creating the file (and its folder) when
     /// absent, switching it to WAL mode, and applying missing migrations.
     /// </summary>
-    public static async Task<SqliteCatalogStore> OpenAsync(string databasePath, CancellationToken ct = default)
+    public static Task<SqliteCatalogStore> OpenAsync(string databasePath, CancellationToken ct = default) =>
+        OpenAsync(databasePath, CatalogMigrations.All, ct);
+
+    /// <summary>Opens with another list of migrations: tests use it to play a later version's upgrade.</summary>
+    internal static async Task<SqliteCatalogStore> OpenAsync(string databasePath, IReadOnlyList<SqlMigration> migrations, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         var fullPath = Path.GetFullPath(databasePath);
@@ -55,31 +59,16 @@ public sealed class SqliteCatalogStore : SqlCatalogStore
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
 
-        var store = new SqliteCatalogStore(connectionString);
-        try
-        {
-            await store.EnableWalAsync(ct).ConfigureAwait(false);
-            await store.MigrateAsync(ct).ConfigureAwait(false);
-            return store;
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await MigrateNewAsync(new SqliteCatalogStore(connectionString, migrations), store => store.EnableWalAsync(ct), ct).ConfigureAwait(false);
     }
 
     private async Task EnableWalAsync(CancellationToken ct)
     {
         // The journal mode is stored in the file, so this needs to succeed once; it is cheap after.
-        var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var mode = await WithConnectionAsync(connection => ScalarAsync(Command(connection, null, "PRAGMA journal_mode = WAL"), ct), ct).ConfigureAwait(false) as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
-            var mode = (string?)await ScalarAsync(Command(connection, null, "PRAGMA journal_mode = WAL"), ct).ConfigureAwait(false);
-            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"SQLite refused WAL mode for '{DatabasePath}' (journal mode is '{mode}'); is the file on a network share?");
-            }
+            throw new InvalidOperationException($"SQLite refused WAL mode for '{DatabasePath}' (journal mode is '{mode}'); is the file on a network share?");
         }
     }
 

@@ -1,5 +1,6 @@
 using Atelier.Core;
 using Atelier.Storage.Postgres;
+using Atelier.Storage.Sql;
 using Atelier.Storage.Tests.Sql;
 using Npgsql;
 
@@ -40,8 +41,8 @@ public sealed class PostgresCatalogStoreTests(PostgresTestDatabase database) : C
         return _connectionString;
     }
 
-    protected override async Task<ICatalogStore> OpenNewStoreAsync() =>
-        await PostgresCatalogStore.OpenAsync(RequireServer(), Ct);
+    protected override async Task<ICatalogStore> OpenNewStoreAsync(IReadOnlyList<SqlMigration> migrations) =>
+        await PostgresCatalogStore.OpenAsync(RequireServer(), migrations, Ct);
 
     protected override async Task ExecuteSqlAsync(string sql)
     {

@@ -82,7 +82,7 @@ public abstract partial class CatalogStoreConformance
     [Fact]
     public async Task OpenStore_manyProcessesOnFreshDatabaseAtOnce_applyEachMigrationOnce()
     {
-        var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(OpenStoreAsync)));
+        var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => OpenStoreAsync())));
 
         var applied = await ((SqlCatalogStore)stores[0]).GetAppliedMigrationsAsync(Ct);
 

@@ -178,4 +178,15 @@ public abstract partial class CatalogStoreConformance
         Assert.Equal(count, page.Total);
         Assert.Equal("bulk 0", page.Items[0].Title);
     }
+
+    [Fact]
+    public async Task ListWorksAsync_titleSearchTooLong_throwsArgumentException()
+    {
+        var store = await OpenStoreAsync();
+        var longest = new string('长', SqlCatalogStore.MaxTitleSearchLength);
+        var work = await AddAsync(store, NewWork(longest + "!"));
+
+        Assert.Equal(work.Id, Assert.Single((await store.ListWorksAsync(new WorkQuery { TitleContains = longest }, Ct)).Items).Id);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ListWorksAsync(new WorkQuery { TitleContains = longest + "长" }, Ct));
+    }
 }

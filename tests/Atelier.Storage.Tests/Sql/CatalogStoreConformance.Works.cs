@@ -273,6 +273,7 @@ public abstract partial class CatalogStoreConformance
 
         Assert.Null(await store.GetWorkAsync(WorkId.New(T0), Ct));
         Assert.Null(await store.GetWorkAsync("' OR 1=1 --", Ct));
+        Assert.Null(await store.GetWorkAsync(WorkId.New(T0).ToUpperInvariant(), Ct));
         Assert.Null(await store.FindBySha256Async(RandomSha256(), Ct));
         Assert.Empty(await store.GetHistoryAsync(WorkId.New(T0), Ct));
     }
@@ -334,5 +335,29 @@ public abstract partial class CatalogStoreConformance
         var second = await OpenStoreAsync();
 
         AssertSameWork(work, await second.GetWorkAsync(work.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Lookups_textNoWorkOrKeyCanHold_findNothing()
+    {
+        var store = await OpenStoreAsync();
+        var work = await AddAsync(store, NewWork("a title", tags: ["tag"]));
+        await store.AddApiKeyAsync(new ApiKey { Id = "k1", Name = "k", Role = Role.Viewer, SecretHash = RandomSha256(), CreatedAt = T0 }, Ct);
+        string[] unstorable = ["\0", work.Id + "\0", "\ud800", "tag\udc00"];
+
+        foreach (var text in unstorable)
+        {
+            Assert.Null(await store.GetWorkAsync(text, Ct));
+            Assert.Null(await store.FindBySha256Async(text, Ct));
+            Assert.False(await store.IsBlobReferencedAsync(text, Ct));
+            Assert.Empty(await store.GetHistoryAsync(text, Ct));
+            Assert.False(await store.DeleteWorkAsync(text, T0, null, Ct));
+            Assert.Null(await store.FindApiKeyBySecretHashAsync(text, Ct));
+            Assert.False(await store.RevokeApiKeyAsync(text, T0, Ct));
+            Assert.Equal(0, (await store.ListWorksAsync(new WorkQuery { Tag = text }, Ct)).Total);
+            Assert.Equal(0, (await store.ListWorksAsync(new WorkQuery { TitleContains = text }, Ct)).Total);
+        }
+
+        AssertSameWork(work, await store.GetWorkAsync(work.Id, Ct));
     }
 }

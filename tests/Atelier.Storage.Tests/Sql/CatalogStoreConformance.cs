@@ -20,10 +20,10 @@ public abstract partial class CatalogStoreConformance : IAsyncLifetime
     protected CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>
-    /// Opens a new store instance on this test's database (migrating it), as another process would.
-    /// Skips the test when the provider's server is not available.
+    /// Opens a new store instance on this test's database (applying <paramref name="migrations"/>),
+    /// as another process would. Skips the test when the provider's server is not available.
     /// </summary>
-    protected abstract Task<ICatalogStore> OpenNewStoreAsync();
+    protected abstract Task<ICatalogStore> OpenNewStoreAsync(IReadOnlyList<SqlMigration> migrations);
 
     /// <summary>Runs raw SQL against this test's database, outside any store.</summary>
     protected abstract Task ExecuteSqlAsync(string sql);
@@ -44,9 +44,9 @@ public abstract partial class CatalogStoreConformance : IAsyncLifetime
     }
 
     /// <summary>Opens a store that is disposed when the test ends.</summary>
-    protected async Task<ICatalogStore> OpenStoreAsync()
+    protected async Task<ICatalogStore> OpenStoreAsync(IReadOnlyList<SqlMigration>? migrations = null)
     {
-        var store = await OpenNewStoreAsync();
+        var store = await OpenNewStoreAsync(migrations ?? CatalogMigrations.All);
         lock (_opened)
         {
             _opened.Add(store);

@@ -1,4 +1,5 @@
 using Atelier.Core;
+using Atelier.Storage.Sql;
 using Atelier.Storage.Sqlite;
 using Atelier.Storage.Tests.Sql;
 using Atelier.Testing;
@@ -13,8 +14,8 @@ public sealed class SqliteCatalogStoreTests : CatalogStoreConformance
 
     private string DatabasePath => _directory.Combine("目录 catalog", "atelier.db");
 
-    protected override async Task<ICatalogStore> OpenNewStoreAsync() =>
-        await SqliteCatalogStore.OpenAsync(DatabasePath, Ct);
+    protected override async Task<ICatalogStore> OpenNewStoreAsync(IReadOnlyList<SqlMigration> migrations) =>
+        await SqliteCatalogStore.OpenAsync(DatabasePath, migrations, Ct);
 
     protected override async Task ExecuteSqlAsync(string sql)
     {
