@@ -1,0 +1,47 @@
+using System.Data.Common;
+using Atelier.Storage.Sql;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Atelier.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL's side of the catalog SQL: native <c>timestamptz</c> (microseconds) and <c>json</c>.
+/// Not <c>jsonb</c>: it refuses <c>\u0000</c>, which EXIF and ID3 strings padded with NULs produce, and
+/// metadata must round-trip exactly; nothing queries inside it yet (a later migration can add a
+/// <c>jsonb</c> expression index if something does).
+/// </summary>
+internal sealed class PostgresDialect : SqlDialect
+{
+    public static PostgresDialect Instance { get; } = new();
+
+    public override string TimeType => "timestamptz";
+
+    public override string JsonType => "json";
+
+    public override string IdentityPrimaryKey => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+
+    public override void SetTime(DbParameter parameter, DateTimeOffset? utc)
+    {
+        var npgsql = (NpgsqlParameter)parameter;
+        npgsql.NpgsqlDbType = NpgsqlDbType.TimestampTz;
+        npgsql.Value = utc is { } value ? value.UtcDateTime : DBNull.Value;
+    }
+
+    public override DateTimeOffset GetTime(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        // Npgsql reads timestamptz as a UTC DateTime whatever the session's time zone.
+        return new DateTimeOffset(DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Utc));
+    }
+
+    public override void SetJson(DbParameter parameter, string json)
+    {
+        var npgsql = (NpgsqlParameter)parameter;
+        npgsql.NpgsqlDbType = NpgsqlDbType.Json;
+        npgsql.Value = json;
+    }
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+}

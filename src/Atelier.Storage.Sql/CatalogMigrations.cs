@@ -1,0 +1,71 @@
+namespace Atelier.Storage.Sql;
+
+/// <summary>
+/// The catalog schema, step by step. To change the schema, append a step with the next version
+/// (fingerprints, log state and licences come this way); <see cref="SqlCatalogStore.MigrateAsync"/>
+/// applies the missing ones in order. The DDL is the common subset of SQLite and PostgreSQL.
+/// </summary>
+public static class CatalogMigrations
+{
+    public static IReadOnlyList<SqlMigration> All { get; } =
+    [
+        new(1, "works, contributors, tags, history and API keys", Works),
+    ];
+
+    private static string Works(SqlDialect d) => $"""
+        CREATE TABLE works (
+            id TEXT NOT NULL PRIMARY KEY,
+            title TEXT NOT NULL,
+            -- TitleSearch.Fold(title): databases disagree on folding beyond ASCII, so it is done in C#.
+            title_folded TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('image', 'audio', 'text', 'other')),
+            original_file_name TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            byte_size BIGINT NOT NULL CHECK (byte_size >= 0),
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            registered_at {d.TimeType} NOT NULL,
+            metadata {d.JsonType} NOT NULL,
+            deleted_at {d.TimeType}
+        );
+        -- One live work per content hash; a deleted work frees its hash for a new registration.
+        CREATE UNIQUE INDEX works_live_sha256 ON works (sha256) WHERE deleted_at IS NULL;
+        CREATE INDEX works_live_order ON works (registered_at, id) WHERE deleted_at IS NULL;
+
+        CREATE TABLE work_contributors (
+            work_id TEXT NOT NULL REFERENCES works (id),
+            ordinal INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            share_basis_points INTEGER CHECK (share_basis_points BETWEEN 0 AND 10000),
+            PRIMARY KEY (work_id, ordinal)
+        );
+
+        CREATE TABLE work_tags (
+            work_id TEXT NOT NULL REFERENCES works (id),
+            ordinal INTEGER NOT NULL,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (work_id, ordinal)
+        );
+        CREATE INDEX work_tags_tag ON work_tags (tag, work_id);
+
+        CREATE TABLE work_events (
+            seq {d.IdentityPrimaryKey},
+            work_id TEXT NOT NULL REFERENCES works (id),
+            at {d.TimeType} NOT NULL,
+            type TEXT NOT NULL,
+            actor TEXT,
+            detail TEXT
+        );
+        CREATE INDEX work_events_work ON work_events (work_id, seq);
+
+        CREATE TABLE api_keys (
+            id TEXT NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+            secret_hash TEXT NOT NULL UNIQUE,
+            created_at {d.TimeType} NOT NULL,
+            revoked_at {d.TimeType},
+            last_used_at {d.TimeType}
+        );
+        """;
+}
