@@ -7,11 +7,7 @@ public sealed class MediaInspectorTests
     [Fact]
     public async Task InspectAsync_zero_bytes_is_empty()
     {
-        using var temp = new TempDirectory("media");
-        var path = temp.Combine("nothing.jpg");
-        await File.WriteAllBytesAsync(path, [], TestContext.Current.CancellationToken);
-
-        var error = await Assert.ThrowsAsync<MediaException>(() => TestFiles.Inspector().InspectAsync(path, "nothing.jpg", TestContext.Current.CancellationToken));
+        var error = await TestFiles.RefusalAsync([], "nothing.jpg");
 
         Assert.Equal(MediaErrorCode.Empty, error.Code);
     }
@@ -92,11 +88,7 @@ public sealed class MediaInspectorTests
     [InlineData("PK\u0003\u0004rest-of-zip", "book.epub", "ZIP")]
     public async Task InspectAsync_other_types_are_unsupported_and_named(string content, string name, string mentioned)
     {
-        using var temp = new TempDirectory("media");
-        var path = temp.Combine("staged");
-        await File.WriteAllTextAsync(path, content, TestContext.Current.CancellationToken);
-
-        var error = await Assert.ThrowsAsync<MediaException>(() => TestFiles.Inspector().InspectAsync(path, name, TestContext.Current.CancellationToken));
+        var error = await TestFiles.RefusalAsync(System.Text.Encoding.UTF8.GetBytes(content), name);
 
         Assert.Equal(MediaErrorCode.Unsupported, error.Code);
         Assert.StartsWith("unsupported file type", error.Message, StringComparison.Ordinal);

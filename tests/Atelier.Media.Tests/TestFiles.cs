@@ -28,6 +28,31 @@ internal static class TestFiles
 
     public static MediaInspector Inspector(MediaOptions? options = null) => new(options ?? new MediaOptions());
 
+    /// <summary>
+    /// Stages <paramref name="content"/> as <paramref name="name"/> in a fresh folder, inspects it and returns the
+    /// refusal, checking on the way that the message does not give away the staging path.
+    /// </summary>
+    public static async Task<MediaException> RefusalAsync(byte[] content, string name, MediaOptions? options = null)
+    {
+        using var temp = new TempDirectory("media");
+        var path = temp.Combine(name);
+        await File.WriteAllBytesAsync(path, content, TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Inspector(options).InspectAsync(path, name, TestContext.Current.CancellationToken));
+
+        Assert.DoesNotContain(temp.Path, error.Message, StringComparison.Ordinal);
+        return error;
+    }
+
+    /// <summary>The rows of ../shared/<paramref name="folder"/>/MANIFEST.tsv without its header; null when absent.</summary>
+    public static List<string[]>? ManifestRows(string folder)
+    {
+        var manifest = SharedData.Directory is { } root ? Path.Combine(root, folder, "MANIFEST.tsv") : null;
+        return manifest is not null && File.Exists(manifest)
+            ? [.. File.ReadLines(manifest).Skip(1).Where(line => line.Length > 0).Select(line => line.Split('\t'))]
+            : null;
+    }
+
     /// <summary>Path of a shared file, skipping the test when ../shared is absent.</summary>
     public static string Shared(string relative) => SharedData.RequireDirectory(relative);
 

@@ -11,14 +11,14 @@ public sealed class TextLoaderTests
     public static TheoryData<string, string> DevDocuments()
     {
         var data = new TheoryData<string, string>();
-        var manifest = SharedData.Directory is { } root ? Path.Combine(root, TestFiles.TextDev, "MANIFEST.tsv") : null;
-        if (manifest is null || !File.Exists(manifest))
+        var rows = TestFiles.ManifestRows(TestFiles.TextDev);
+        if (rows is null)
         {
             data.Add("(shared data missing)", "und");
             return data;
         }
 
-        foreach (var row in File.ReadLines(manifest).Skip(1).Select(line => line.Split('\t')))
+        foreach (var row in rows)
         {
             data.Add(row[0], row[7] switch { "Latin" => "en", "simplified" => "zh-Hans", "traditional" => "zh-Hant", var other => other });
         }
@@ -177,14 +177,11 @@ public sealed class TextLoaderTests
     [Fact]
     public async Task InspectAsync_binary_named_txt_is_refused()
     {
-        using var temp = new TempDirectory("media");
-        var path = temp.Combine("data.txt");
         var bytes = new byte[2048];
         new Random(7).NextBytes(bytes);
         bytes[0] = (byte)'A';
-        await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
 
-        var error = await Assert.ThrowsAsync<MediaException>(() => TestFiles.Inspector().InspectAsync(path, "data.txt", TestContext.Current.CancellationToken));
+        var error = await TestFiles.RefusalAsync(bytes, "data.txt");
 
         Assert.Equal(MediaErrorCode.Unsupported, error.Code);
         Assert.Contains("binary data, not text", error.Message, StringComparison.Ordinal);
@@ -193,12 +190,9 @@ public sealed class TextLoaderTests
     [Fact]
     public async Task InspectAsync_control_bytes_without_nul_are_refused()
     {
-        using var temp = new TempDirectory("media");
-        var path = temp.Combine("blob");
         var bytes = Enumerable.Range(0, 3000).Select(i => (byte)(1 + (i % 8))).ToArray();
-        await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
 
-        var error = await Assert.ThrowsAsync<MediaException>(() => TestFiles.Inspector().InspectAsync(path, "blob", TestContext.Current.CancellationToken));
+        var error = await TestFiles.RefusalAsync(bytes, "blob");
 
         Assert.Equal(MediaErrorCode.Unsupported, error.Code);
         Assert.Contains("control characters", error.Message, StringComparison.Ordinal);
