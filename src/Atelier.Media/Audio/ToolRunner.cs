@@ -28,6 +28,7 @@ internal static class ToolRunner
         TimeSpan timeout,
         CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         var toolName = Path.GetFileName(executable);
         var start = new ProcessStartInfo(executable)
         {
