@@ -16,7 +16,14 @@ public sealed record ImageMetadata
     public required int Width { get; init; }
     public required int Height { get; init; }
     public string? Format { get; init; }
+    /// <summary>EXIF DateTimeOriginal. See <see cref="CaptureTimeHasOffset"/> for how to read its offset.</summary>
     public DateTimeOffset? CaptureTime { get; init; }
+    /// <summary>
+    /// True when the camera recorded its UTC offset (EXIF OffsetTimeOriginal). When false,
+    /// <see cref="CaptureTime"/> holds the camera's wall-clock time with offset zero: its time zone is unknown,
+    /// so show it as a local time, not as UTC.
+    /// </summary>
+    public bool CaptureTimeHasOffset { get; init; }
     public string? CameraMake { get; init; }
     public string? CameraModel { get; init; }
     public int? Orientation { get; init; }
@@ -35,7 +42,11 @@ public sealed record AudioMetadata
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>Text facts. Words count CJK characters one each, other scripts by whitespace-separated runs.</summary>
+/// <summary>
+/// Text facts. Characters counts Unicode scalar values that are not white space. Words counts each CJK
+/// ideograph, kana and Hangul syllable as one word, and in other scripts each run of letters and digits
+/// (an apostrophe between letters stays inside the word).
+/// </summary>
 public sealed record TextMetadata
 {
     public required string Encoding { get; init; }
