@@ -271,15 +271,9 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
         using var body = MemoryMarshal.TryGetArray(data, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(data.ToArray(), writable: false);
-        var request = new PutObjectRequest
-        {
-            BucketName = _options.Bucket,
-            Key = s3Key,
-            InputStream = body,
-            AutoCloseStream = false,
-            ContentType = ContentType,
-            UseChunkEncoding = false,
-        };
+        var request = NewPutRequest(s3Key);
+        request.InputStream = body;
+        request.AutoCloseStream = false;
         await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
     }
 
@@ -309,11 +303,7 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
     public async Task<bool> DeleteObjectAsync(string key, CancellationToken ct = default)
     {
         var s3Key = ObjectKey(key);
-        try
-        {
-            await _client.GetObjectMetadataAsync(_options.Bucket, s3Key, ct).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        if (await TryHeadAsync(s3Key, ct).ConfigureAwait(false) is null)
         {
             return false;
         }
@@ -375,6 +365,15 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
         }
     }
 
+    private PutObjectRequest NewPutRequest(string key) => new()
+    {
+        BucketName = _options.Bucket,
+        Key = key,
+        ContentType = ContentType,
+        // A plain body: aws-chunked framing is unknown to several S3-compatible servers.
+        UseChunkEncoding = false,
+    };
+
     private string BlobKey(string sha256) => $"{_blobPrefix}{sha256[..2]}/{sha256}";
 
     private string ObjectKey(string key)
@@ -384,11 +383,15 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
     }
 
     private async Task<BlobInfo?> HeadAsync(string sha256, CancellationToken ct)
+        => await TryHeadAsync(BlobKey(sha256), ct).ConfigureAwait(false) is { } head
+            ? new BlobInfo(sha256, head.ContentLength, ToOffset(head.LastModified))
+            : null;
+
+    private async Task<GetObjectMetadataResponse?> TryHeadAsync(string key, CancellationToken ct)
     {
         try
         {
-            var head = await _client.GetObjectMetadataAsync(_options.Bucket, BlobKey(sha256), ct).ConfigureAwait(false);
-            return new BlobInfo(sha256, head.ContentLength, ToOffset(head.LastModified));
+            return await _client.GetObjectMetadataAsync(_options.Bucket, key, ct).ConfigureAwait(false);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -409,15 +412,8 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
         var key = BlobKey(content.Sha256);
         if (content.Length <= _options.PartSize)
         {
-            var request = new PutObjectRequest
-            {
-                BucketName = _options.Bucket,
-                Key = key,
-                FilePath = path,
-                ContentType = ContentType,
-                // A plain body: aws-chunked framing is unknown to several S3-compatible servers.
-                UseChunkEncoding = false,
-            };
+            var request = NewPutRequest(key);
+            request.FilePath = path;
 
             // The body's SHA-256 is the blob's key: sign with it rather than let the SDK read the file
             // again to compute it. AWS, MinIO and Ceph refuse a body that does not match it.

@@ -1,15 +1,8 @@
 namespace Atelier.Storage.Blobs.Tests;
 
-/// <summary>
-/// A forward-only stream of <c>length</c> pseudo-random bytes computed from their position, so a
-/// large upload can be tested without holding it in memory. Reads return odd-sized chunks, as a
-/// network stream does.
-/// </summary>
-internal sealed class GeneratedStream(long length, ulong seed) : Stream
+/// <summary>A read-only stream that cannot seek or tell its length, like a network body.</summary>
+internal abstract class ForwardOnlyStream : Stream
 {
-    private const int MaxChunk = 100_003;
-    private long _position;
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -20,30 +13,14 @@ internal sealed class GeneratedStream(long length, ulong seed) : Stream
 
     public override long Position
     {
-        get => _position;
+        get => Consumed;
         set => throw new NotSupportedException();
     }
 
+    /// <summary>How many bytes have been read.</summary>
+    protected long Consumed { get; set; }
+
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var n = (int)Math.Min(Math.Min(buffer.Length, MaxChunk), length - _position);
-        for (var i = 0; i < n; i++)
-        {
-            var at = (ulong)(_position + i);
-            buffer[i] = (byte)(SplitMix(seed ^ (at >> 3)) >> (int)((at & 7) * 8));
-        }
-
-        _position += n;
-        return n;
-    }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Read(buffer.Span));
-    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -56,6 +33,35 @@ internal sealed class GeneratedStream(long length, ulong seed) : Stream
 
     public override void Flush()
     {
+    }
+}
+
+/// <summary>
+/// A forward-only stream of <c>length</c> pseudo-random bytes computed from their position, so a
+/// large upload can be tested without holding it in memory. Reads return odd-sized chunks, as a
+/// network stream does.
+/// </summary>
+internal sealed class GeneratedStream(long length, ulong seed) : ForwardOnlyStream
+{
+    private const int MaxChunk = 100_003;
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = (int)Math.Min(Math.Min(buffer.Length, MaxChunk), length - Consumed);
+        for (var i = 0; i < n; i++)
+        {
+            var at = (ulong)(Consumed + i);
+            buffer[i] = (byte)(SplitMix(seed ^ (at >> 3)) >> (int)((at & 7) * 8));
+        }
+
+        Consumed += n;
+        return n;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Read(buffer.Span));
     }
 
     // SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", 2014).
@@ -72,36 +78,18 @@ internal sealed class GeneratedStream(long length, ulong seed) : Stream
 /// Serves <c>content</c> up to <c>failAfter</c> bytes, then runs <c>fail</c> (which throws, or
 /// cancels the put's token): an upload cut off midway.
 /// </summary>
-internal sealed class InterruptedStream(byte[] content, int failAfter, Action fail) : Stream
+internal sealed class InterruptedStream(byte[] content, int failAfter, Action fail) : ForwardOnlyStream
 {
-    private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
-        if (_position >= failAfter)
+        if (Consumed >= failAfter)
         {
             fail();
         }
 
-        var n = Math.Min(buffer.Length, Math.Min(failAfter, content.Length) - _position);
-        content.AsSpan(_position, n).CopyTo(buffer);
-        _position += n;
+        var n = (int)Math.Min(buffer.Length, Math.Min(failAfter, content.Length) - Consumed);
+        content.AsSpan((int)Consumed, n).CopyTo(buffer);
+        Consumed += n;
         return n;
     }
 
@@ -110,18 +98,5 @@ internal sealed class InterruptedStream(byte[] content, int failAfter, Action fa
         var n = Read(buffer.Span);
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(n);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
     }
 }
