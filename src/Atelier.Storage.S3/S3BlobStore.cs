@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -33,6 +34,7 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
     private readonly string _blobPrefix;
     private readonly string _objectPrefix;
     private readonly string _staging;
+    private readonly ConcurrentDictionary<string, Task> _uploads = new(StringComparer.Ordinal);
 
     /// <summary>Opens a store with its own client, built by <see cref="CreateClient"/>.</summary>
     public S3BlobStore(S3StorageOptions options)
@@ -402,13 +404,40 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
     /// <summary>Uploads a local file whose hash this store has checked, unless it is stored already.</summary>
     private async Task<BlobInfo> UploadVerifiedAsync(string path, BlobInfo content, CancellationToken ct)
     {
-        var existing = await HeadAsync(content.Sha256, ct).ConfigureAwait(false);
-        if (existing is not null && existing.Length == content.Length)
+        while (true)
         {
-            return existing;
-        }
+            var existing = await HeadAsync(content.Sha256, ct).ConfigureAwait(false);
+            if (existing is not null && existing.Length == content.Length)
+            {
+                return existing;
+            }
 
-        // Absent, or (wrong length) a damaged copy that these verified bytes replace.
+            // One upload per blob at a time from this store: a concurrent put of the same content
+            // waits for it and then finds the blob, instead of sending the same bytes again.
+            var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var inFlight = _uploads.GetOrAdd(content.Sha256, mine.Task);
+            if (inFlight != mine.Task)
+            {
+                await inFlight.WaitAsync(ct).ConfigureAwait(false);
+                continue; // it may have failed: look again
+            }
+
+            try
+            {
+                await UploadAsync(path, content, ct).ConfigureAwait(false);
+                return content;
+            }
+            finally
+            {
+                _uploads.TryRemove(new KeyValuePair<string, Task>(content.Sha256, mine.Task));
+                mine.SetResult();
+            }
+        }
+    }
+
+    /// <summary>Uploads a blob: absent, or (wrong length) a damaged copy that these verified bytes replace.</summary>
+    private async Task UploadAsync(string path, BlobInfo content, CancellationToken ct)
+    {
         var key = BlobKey(content.Sha256);
         if (content.Length <= _options.PartSize)
         {
@@ -424,8 +453,6 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
         {
             await UploadPartsAsync(key, path, content.Length, ct).ConfigureAwait(false);
         }
-
-        return content;
     }
 
     private async Task UploadPartsAsync(string key, string path, long length, CancellationToken ct)

@@ -136,7 +136,9 @@ public abstract class BlobStoreConformance
     {
         var content = Bytes(1_000_000, 7);
 
-        var puts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Store.PutAsync(new MemoryStream(content), content.Length, Ct), Ct)));
+        var store = Store;
+
+        var puts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.PutAsync(new MemoryStream(content), content.Length, Ct), Ct)));
 
         Assert.All(puts, put => Assert.Equal(Sha256Of(content), put.Sha256));
         Assert.All(puts, put => Assert.Equal(content.Length, put.Length));

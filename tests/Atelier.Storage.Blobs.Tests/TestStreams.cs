@@ -48,10 +48,15 @@ internal sealed class GeneratedStream(long length, ulong seed) : ForwardOnlyStre
     public override int Read(Span<byte> buffer)
     {
         var n = (int)Math.Min(Math.Min(buffer.Length, MaxChunk), length - Consumed);
-        for (var i = 0; i < n; i++)
+        // Byte at position p is byte (p mod 8) of SplitMix(seed ^ p / 8): one mix per 8 bytes.
+        for (var i = 0; i < n;)
         {
             var at = (ulong)(Consumed + i);
-            buffer[i] = (byte)(SplitMix(seed ^ (at >> 3)) >> (int)((at & 7) * 8));
+            var word = SplitMix(seed ^ (at >> 3));
+            for (var b = (int)(at & 7); b < 8 && i < n; b++, i++)
+            {
+                buffer[i] = (byte)(word >> (b * 8));
+            }
         }
 
         Consumed += n;

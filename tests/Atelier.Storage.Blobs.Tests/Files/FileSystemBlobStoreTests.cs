@@ -68,17 +68,18 @@ public sealed class FileSystemBlobStoreTests : BlobStoreConformance, IDisposable
     }
 
     [Fact]
-    public async Task PutFileAsync_file_on_the_same_volume_is_moved_without_reading()
+    public async Task PutFileAsync_file_on_the_same_volume_is_moved_not_copied()
     {
-        // The move path trusts the caller's hash (it reads nothing), so a file staged in the store's
-        // own staging folder is placed even under a hash a copy would have refused. Callers that
-        // cannot vouch for their hash stage elsewhere or use PutAsync.
         var content = Bytes(1000, 6);
         var file = Path.Combine(((FileSystemBlobStore)Store).StagingDirectory, "caller-staged.tmp");
         await File.WriteAllBytesAsync(file, content, Ct);
+        var written = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(file, written);
 
         var put = await Store.PutFileAsync(file, Sha256Of(content), Ct);
 
+        // A copy would be stamped now; the moved file keeps its own timestamp.
+        Assert.Equal(new DateTimeOffset(written), put.LastModified);
         Assert.Equal(content, await ReadBlob(put.Sha256));
         Assert.False(File.Exists(file));
     }

@@ -11,6 +11,7 @@ namespace Atelier.Storage.Blobs.Tests.S3;
 public sealed class S3BlobStoreTests : BlobStoreConformance, IAsyncDisposable
 {
     private readonly TempDirectory _temp = new("atelier-s3");
+    private readonly string _run = $"test-{Guid.NewGuid():N}";
     private S3BlobStore? _store;
 
     protected override string StagingDirectory => _temp.Combine("staging");
@@ -49,10 +50,9 @@ public sealed class S3BlobStoreTests : BlobStoreConformance, IAsyncDisposable
         }
 
         var options = S3StorageOptions.Parse(connection);
-        var run = $"test-{Guid.NewGuid():N}";
         _store = new S3BlobStore(options with
         {
-            Prefix = options.Prefix.Length == 0 ? run : $"{options.Prefix}/{run}",
+            Prefix = options.Prefix.Length == 0 ? _run : $"{options.Prefix}/{_run}",
             StagingDirectory = StagingDirectory,
             // The smallest parts S3 allows, so the 64 MiB test uploads 13 parts, the last one short.
             PartSize = S3StorageOptions.MinPartSize,
