@@ -408,7 +408,7 @@ public sealed class FileSystemBlobStore : IBlobStore, IObjectStore
         }
     }
 
-    private static BlobInfo AcceptExisting(BlobInfo existing, string source, long sourceLength)
+    private BlobInfo AcceptExisting(BlobInfo existing, string source, long sourceLength)
     {
         // Equal hashes imply equal lengths: a mismatch means the caller's hash is wrong for this file.
         if (existing.Length != sourceLength)
@@ -418,7 +418,7 @@ public sealed class FileSystemBlobStore : IBlobStore, IObjectStore
         }
 
         TryDeleteFile(source);
-        return existing;
+        return Touch(existing);
     }
 
     /// <summary>
@@ -498,7 +498,7 @@ public sealed class FileSystemBlobStore : IBlobStore, IObjectStore
         var existing = TryGetInfo(staged.Sha256);
         if (existing is not null && existing.Length == staged.Length)
         {
-            return existing; // idempotent: the caller discards the staging file
+            return Touch(existing); // idempotent: the caller discards the staging file
         }
 
         var directory = Path.GetDirectoryName(final)!;
@@ -524,6 +524,25 @@ public sealed class FileSystemBlobStore : IBlobStore, IObjectStore
         // a blob the caller was told is stored. Windows has no directory fsync (NTFS journals names).
         NativeMethods.FsyncPath(directory);
         return TryGetInfo(staged.Sha256) ?? throw new IOException($"blob {staged.Sha256} vanished right after it was stored");
+    }
+
+    /// <summary>
+    /// Marks a blob that a put found already stored as written now. Garbage collection spares blobs
+    /// modified within its grace period, and the caller is about to reference this one.
+    /// </summary>
+    private BlobInfo Touch(BlobInfo existing)
+    {
+        var now = DateTime.UtcNow;
+        try
+        {
+            File.SetLastWriteTimeUtc(BlobPath(existing.Sha256), now);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return existing; // not ours to change (another user's store): keep what it says
+        }
+
+        return existing with { LastModified = new DateTimeOffset(now) };
     }
 
     private BlobInfo? TryGetInfo(string sha256)

@@ -20,6 +20,7 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
 {
     // AWS caps a multipart upload at 10,000 parts; larger blobs get larger parts.
     private const int MaxParts = 10_000;
+    private const long MaxSingleCopy = 5L * 1024 * 1024 * 1024;
     private const string ContentType = "application/octet-stream";
     private const string ContentSha256Header = "x-amz-content-sha256";
 
@@ -407,9 +408,10 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
         while (true)
         {
             var existing = await HeadAsync(content.Sha256, ct).ConfigureAwait(false);
-            if (existing is not null && existing.Length == content.Length)
+            if (existing is not null && existing.Length == content.Length
+                && await TryTouchAsync(existing, ct).ConfigureAwait(false) is { } touched)
             {
-                return existing;
+                return touched;
             }
 
             // One upload per blob at a time from this store: a concurrent put of the same content
@@ -433,6 +435,42 @@ public sealed class S3BlobStore : IBlobStore, IObjectStore, IDisposable
                 mine.SetResult();
             }
         }
+    }
+
+    /// <summary>
+    /// Marks a blob that a put found already stored as written now. Garbage collection spares blobs
+    /// modified within its grace period, and the caller is about to reference this one. S3 has no
+    /// "touch": a copy onto itself with replaced metadata does it, server-side, up to the 5 GiB
+    /// limit of a single copy (larger blobs keep their date). Null when the server could not copy
+    /// (s3rver cannot parse the SDK's encoded copy source) or the blob vanished meanwhile: the
+    /// caller then uploads the bytes again.
+    /// </summary>
+    private async Task<BlobInfo?> TryTouchAsync(BlobInfo existing, CancellationToken ct)
+    {
+        if (existing.Length > MaxSingleCopy)
+        {
+            return existing;
+        }
+
+        var key = BlobKey(existing.Sha256);
+        try
+        {
+            await _client.CopyObjectAsync(new CopyObjectRequest
+            {
+                SourceBucket = _options.Bucket,
+                SourceKey = key,
+                DestinationBucket = _options.Bucket,
+                DestinationKey = key,
+                MetadataDirective = S3MetadataDirective.REPLACE,
+                ContentType = ContentType,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NotImplemented)
+        {
+            return null;
+        }
+
+        return await HeadAsync(existing.Sha256, ct).ConfigureAwait(false);
     }
 
     /// <summary>Uploads a blob: absent, or (wrong length) a damaged copy that these verified bytes replace.</summary>

@@ -72,6 +72,24 @@ public abstract class BlobStoreConformance
     }
 
     [Fact]
+    public async Task PutAsync_of_stored_content_counts_as_a_fresh_write()
+    {
+        // Garbage collection spares recently written blobs: a put that finds its content stored must
+        // renew that date, or a sweep could remove the blob the caller is about to reference.
+        var content = Bytes(1_000, 30);
+        var first = await Store.PutAsync(new MemoryStream(content), content.Length, Ct);
+        var before = (await Store.GetInfoAsync(first.Sha256, Ct))?.LastModified;
+        await Task.Delay(TimeSpan.FromSeconds(1.1), Ct); // S3 dates have whole-second precision
+
+        var again = await Store.PutAsync(new MemoryStream(content), content.Length, Ct);
+
+        var after = (await Store.GetInfoAsync(first.Sha256, Ct))?.LastModified;
+        Assert.NotNull(before);
+        Assert.True(after > before, $"the second put left the date at {after:O} (first {before:O})");
+        Assert.True(again.LastModified is null || again.LastModified == after, "a put reports the date it left, when it reports one");
+    }
+
+    [Fact]
     public async Task PutAsync_empty_content_stores_an_empty_blob()
     {
         var put = await Store.PutAsync(new MemoryStream(), 0, Ct);
