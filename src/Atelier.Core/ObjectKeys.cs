@@ -30,4 +30,39 @@ public static class ObjectKeys
             }
         }
     }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless <paramref name="prefix"/> can start a valid key:
+    /// empty, or a key's leading part (it may end inside a segment or with '/').
+    /// </summary>
+    public static void ValidatePrefix(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (prefix.Length == 0)
+        {
+            return;
+        }
+
+        // A prefix "a/b/" or "a/b" is valid exactly when some key extending it is: check one.
+        Validate(prefix.EndsWith('/') ? prefix + "x" : prefix);
+    }
+
+    /// <summary>Whether <paramref name="key"/> passes <see cref="Validate"/>; for filtering keys found in storage.</summary>
+    public static bool IsValid(string? key)
+    {
+        if (key is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            Validate(key);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

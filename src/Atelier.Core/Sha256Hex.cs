@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Atelier.Core;
 
 /// <summary>Checks for the lower-case hex SHA-256 strings used as content keys.</summary>
@@ -21,5 +23,14 @@ public static class Sha256Hex
         }
 
         return true;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="value"/> passes <see cref="IsValid"/>.</summary>
+    public static void Validate(string? value, [CallerArgumentExpression(nameof(value))] string? paramName = null)
+    {
+        if (!IsValid(value))
+        {
+            throw new ArgumentException($"a content key must be {Length} lower-case hex characters (a SHA-256)", paramName);
+        }
     }
 }
