@@ -8,13 +8,13 @@ public class ApiKeyServiceTests
     public async Task Authenticate_createdKey_returnsItsRoleUntilRevoked()
     {
         await using var t = await TestRuntime.CreateAsync();
-        var created = await t.Runtime.Keys.CreateAsync(Role.Editor, "ci");
+        var created = await t.Runtime.Keys.CreateAsync(Role.Editor, "ci", TestContext.Current.CancellationToken);
 
-        var found = await t.Runtime.Keys.AuthenticateAsync(created.Secret);
+        var found = await t.Runtime.Keys.AuthenticateAsync(created.Secret, TestContext.Current.CancellationToken);
         Assert.Equal(Role.Editor, found!.Role);
 
-        Assert.True(await t.Runtime.Keys.RevokeAsync(created.Key.Id));
-        Assert.Null(await t.Runtime.Keys.AuthenticateAsync(created.Secret));
+        Assert.True(await t.Runtime.Keys.RevokeAsync(created.Key.Id, TestContext.Current.CancellationToken));
+        Assert.Null(await t.Runtime.Keys.AuthenticateAsync(created.Secret, TestContext.Current.CancellationToken));
     }
 
     [Theory]
@@ -25,20 +25,20 @@ public class ApiKeyServiceTests
     public async Task Authenticate_unknownOrMalformed_returnsNull(string? secret)
     {
         await using var t = await TestRuntime.CreateAsync();
-        await t.Runtime.Keys.CreateAsync(Role.Owner, null);
-        Assert.Null(await t.Runtime.Keys.AuthenticateAsync(secret));
+        await t.Runtime.Keys.CreateAsync(Role.Owner, null, TestContext.Current.CancellationToken);
+        Assert.Null(await t.Runtime.Keys.AuthenticateAsync(secret, TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task Create_storesOnlyTheHash()
     {
         await using var t = await TestRuntime.CreateAsync();
-        var created = await t.Runtime.Keys.CreateAsync(Role.Viewer, null);
-        var stored = (await t.Runtime.Keys.ListAsync()).Single();
+        var created = await t.Runtime.Keys.CreateAsync(Role.Viewer, null, TestContext.Current.CancellationToken);
+        var stored = (await t.Runtime.Keys.ListAsync(TestContext.Current.CancellationToken)).Single();
 
         Assert.NotEqual(created.Secret, stored.SecretHash);
         Assert.DoesNotContain(created.Secret[^20..], stored.SecretHash, StringComparison.Ordinal);
-        var db = await File.ReadAllBytesAsync(t.Runtime.Settings.SqlitePath);
+        var db = await File.ReadAllBytesAsync(t.Runtime.Settings.SqlitePath, TestContext.Current.CancellationToken);
         Assert.DoesNotContain(created.Secret, System.Text.Encoding.UTF8.GetString(db), StringComparison.Ordinal);
     }
 }

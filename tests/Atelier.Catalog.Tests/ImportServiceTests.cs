@@ -15,17 +15,17 @@ public class ImportServiceTests
         var src = t.Dir.Combine("in");
         Directory.CreateDirectory(Path.Combine(src, "nested", "deeper"));
         var jpeg = TestRuntime.Jpeg(256, 1);
-        await File.WriteAllBytesAsync(Path.Combine(src, "truncated.jpg"), jpeg[..(jpeg.Length / 2)]);
-        await File.WriteAllBytesAsync(Path.Combine(src, "empty.png"), []);
-        await File.WriteAllBytesAsync(Path.Combine(src, "作品.png"), Fixtures.Png(64, 48, 7));
-        await File.WriteAllBytesAsync(Path.Combine(src, "nested", "deeper", "photo.jpg"), TestRuntime.Jpeg(200, 2));
-        await File.WriteAllBytesAsync(Path.Combine(src, "poem-gb18030.txt"), Encoding.GetEncoding("GB18030").GetBytes("床前明月光，疑是地上霜。举头望明月，低头思故乡。\n静夜思，李白作于扬州旅舍。"));
+        await File.WriteAllBytesAsync(Path.Combine(src, "truncated.jpg"), jpeg[..(jpeg.Length / 2)], TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(src, "empty.png"), [], TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(src, "作品.png"), Fixtures.Png(64, 48, 7), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(src, "nested", "deeper", "photo.jpg"), TestRuntime.Jpeg(200, 2), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(src, "poem-gb18030.txt"), Encoding.GetEncoding("GB18030").GetBytes("床前明月光，疑是地上霜。举头望明月，低头思故乡。\n静夜思，李白作于扬州旅舍。"), TestContext.Current.CancellationToken);
         Fixtures.MakeUnreadable(Path.Combine(src, "locked.txt"));
 
         var (files, failures) = ImportService.ExpandPaths([src]);
         Assert.Empty(failures);
         var outcomes = new List<ImportOutcome>();
-        await foreach (var o in t.Runtime.Import.ImportManyAsync(files, Request, 1 << 30))
+        await foreach (var o in t.Runtime.Import.ImportManyAsync(files, Request, 1 << 30, TestContext.Current.CancellationToken))
         {
             outcomes.Add(o);
         }
@@ -48,7 +48,7 @@ public class ImportServiceTests
         Assert.Equal(ImportStatus.Failed, For("locked.txt").Status);
         Assert.Contains("unreadable", For("locked.txt").Error, StringComparison.OrdinalIgnoreCase);
 
-        var page = await t.Runtime.Works.ListAsync(new WorkQuery());
+        var page = await t.Runtime.Works.ListAsync(new WorkQuery(), TestContext.Current.CancellationToken);
         Assert.Equal(3, page.Total);
         await AssertNoOrphansAsync(t.Runtime);
     }
@@ -59,16 +59,16 @@ public class ImportServiceTests
         await using var t = await TestRuntime.CreateAsync();
         var a = t.Dir.Combine("a.png");
         var b = t.Dir.Combine("copy of a.png");
-        await File.WriteAllBytesAsync(a, Fixtures.Png(32, 32, 1));
+        await File.WriteAllBytesAsync(a, Fixtures.Png(32, 32, 1), TestContext.Current.CancellationToken);
         File.Copy(a, b);
 
-        var first = await t.Runtime.Import.ImportFileAsync(a, Request, 1 << 20);
-        var second = await t.Runtime.Import.ImportFileAsync(b, Request, 1 << 20);
+        var first = await t.Runtime.Import.ImportFileAsync(a, Request, 1 << 20, TestContext.Current.CancellationToken);
+        var second = await t.Runtime.Import.ImportFileAsync(b, Request, 1 << 20, TestContext.Current.CancellationToken);
 
         Assert.Equal(ImportStatus.Imported, first.Status);
         Assert.Equal(ImportStatus.Duplicate, second.Status);
         Assert.Equal(first.WorkId, second.WorkId);
-        Assert.Equal(1, (await t.Runtime.Works.ListAsync(new WorkQuery())).Total);
+        Assert.Equal(1, (await t.Runtime.Works.ListAsync(new WorkQuery(), TestContext.Current.CancellationToken)).Total);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class ImportServiceTests
         var paths = Enumerable.Range(0, 8).Select(i => t.Dir.Combine($"c{i}.png")).ToArray();
         foreach (var p in paths)
         {
-            await File.WriteAllBytesAsync(p, bytes);
+            await File.WriteAllBytesAsync(p, bytes, TestContext.Current.CancellationToken);
         }
 
         var outcomes = await Task.WhenAll(paths.Select(p => Task.Run(() => t.Runtime.Import.ImportFileAsync(p, Request, 1 << 20))));
@@ -94,23 +94,23 @@ public class ImportServiceTests
     {
         await using var t = await TestRuntime.CreateAsync();
         var p = t.Dir.Combine("big.txt");
-        await File.WriteAllTextAsync(p, Fixtures.Text(10_000, 1));
+        await File.WriteAllTextAsync(p, Fixtures.Text(10_000, 1), TestContext.Current.CancellationToken);
 
-        var outcome = await t.Runtime.Import.ImportFileAsync(p, Request, 1_000);
+        var outcome = await t.Runtime.Import.ImportFileAsync(p, Request, 1_000, TestContext.Current.CancellationToken);
 
         Assert.Equal(ImportStatus.Failed, outcome.Status);
         Assert.Contains("limit", outcome.Error, StringComparison.Ordinal);
-        Assert.Empty(await t.Runtime.Blobs.ListAsync().ToListAsync());
+        Assert.Empty(await t.Runtime.Blobs.ListAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task ImportStaged_sharesNotAddingUp_isRefused()
     {
         await using var t = await TestRuntime.CreateAsync();
-        await using var staged = await t.Runtime.Import.StageAsync(new MemoryStream(Fixtures.Png(16, 16, 4)), 1 << 20);
+        await using var staged = await t.Runtime.Import.StageAsync(new MemoryStream(Fixtures.Png(16, 16, 4)), 1 << 20, TestContext.Current.CancellationToken);
         var request = new ImportRequest { Contributors = [new("Ann", "composer", 5000), new("Bo", "lyricist", 4000)] };
 
-        var ex = await Assert.ThrowsAsync<CatalogValidationException>(() => t.Runtime.Import.ImportStagedAsync(staged, "x.png", request));
+        var ex = await Assert.ThrowsAsync<CatalogValidationException>(() => t.Runtime.Import.ImportStagedAsync(staged, "x.png", request, TestContext.Current.CancellationToken));
         Assert.Contains("10000", ex.Message, StringComparison.Ordinal);
     }
 
@@ -118,7 +118,7 @@ public class ImportServiceTests
     public async Task ImportStaged_metadataAndCredits_areStored()
     {
         await using var t = await TestRuntime.CreateAsync();
-        await using var staged = await t.Runtime.Import.StageAsync(new MemoryStream(Fixtures.Png(40, 30, 5)), 1 << 20);
+        await using var staged = await t.Runtime.Import.StageAsync(new MemoryStream(Fixtures.Png(40, 30, 5)), 1 << 20, TestContext.Current.CancellationToken);
         var request = new ImportRequest
         {
             Title = "  Harbour at dawn ",
@@ -126,9 +126,9 @@ public class ImportServiceTests
             Tags = ["sea", "sea", " 2026 "],
         };
 
-        var outcome = await t.Runtime.Import.ImportStagedAsync(staged, "../../etc/harbour.png", request);
+        var outcome = await t.Runtime.Import.ImportStagedAsync(staged, "../../etc/harbour.png", request, TestContext.Current.CancellationToken);
 
-        var work = (await t.Runtime.Works.GetAsync(outcome.WorkId!))!.Work;
+        var work = (await t.Runtime.Works.GetAsync(outcome.WorkId!, TestContext.Current.CancellationToken))!.Work;
         Assert.Equal("Harbour at dawn", work.Title);
         Assert.Equal("harbour.png", work.OriginalFileName);
         Assert.Equal(["sea", "2026"], work.Tags);
@@ -144,17 +144,17 @@ public class ImportServiceTests
     {
         await using var t = await TestRuntime.CreateAsync();
         var p = t.Dir.Combine("a.png");
-        await File.WriteAllBytesAsync(p, Fixtures.Png(20, 20, 9));
-        var id = (await t.Runtime.Import.ImportFileAsync(p, Request, 1 << 20)).WorkId!;
+        await File.WriteAllBytesAsync(p, Fixtures.Png(20, 20, 9), TestContext.Current.CancellationToken);
+        var id = (await t.Runtime.Import.ImportFileAsync(p, Request, 1 << 20, TestContext.Current.CancellationToken)).WorkId!;
 
-        Assert.True(await t.Runtime.Works.DeleteAsync(id, "owner"));
-        Assert.False(await t.Runtime.Works.DeleteAsync(id, "owner"));
+        Assert.True(await t.Runtime.Works.DeleteAsync(id, "owner", TestContext.Current.CancellationToken));
+        Assert.False(await t.Runtime.Works.DeleteAsync(id, "owner", TestContext.Current.CancellationToken));
 
-        Assert.Equal(0, (await t.Runtime.Works.ListAsync(new WorkQuery())).Total);
-        var details = await t.Runtime.Works.GetAsync(id);
+        Assert.Equal(0, (await t.Runtime.Works.ListAsync(new WorkQuery(), TestContext.Current.CancellationToken)).Total);
+        var details = await t.Runtime.Works.GetAsync(id, TestContext.Current.CancellationToken);
         Assert.NotNull(details!.Work.DeletedAt);
         Assert.Equal(["registered", "deleted"], details.History.Select(h => h.Type));
-        Assert.Equal(ContentStatus.Deleted, (await t.Runtime.Works.OpenContentAsync(id, 0, null)).Status);
+        Assert.Equal(ContentStatus.Deleted, (await t.Runtime.Works.OpenContentAsync(id, 0, null, TestContext.Current.CancellationToken)).Status);
     }
 
     [Fact]
@@ -162,23 +162,23 @@ public class ImportServiceTests
     {
         await using var t = await TestRuntime.CreateAsync();
         var p = t.Dir.Combine("keep.png");
-        await File.WriteAllBytesAsync(p, Fixtures.Png(20, 20, 10));
-        var kept = (await t.Runtime.Import.ImportFileAsync(p, Request, 1 << 20)).Work!;
-        var orphan = await t.Runtime.Blobs.PutAsync(new MemoryStream(Encoding.UTF8.GetBytes("left behind by a crash")), 1 << 20);
+        await File.WriteAllBytesAsync(p, Fixtures.Png(20, 20, 10), TestContext.Current.CancellationToken);
+        var kept = (await t.Runtime.Import.ImportFileAsync(p, Request, 1 << 20, TestContext.Current.CancellationToken)).Work!;
+        var orphan = await t.Runtime.Blobs.PutAsync(new MemoryStream(Encoding.UTF8.GetBytes("left behind by a crash")), 1 << 20, TestContext.Current.CancellationToken);
 
-        var dry = await t.Runtime.Gc.CollectAsync(TimeSpan.Zero, dryRun: true);
+        var dry = await t.Runtime.Gc.CollectAsync(TimeSpan.Zero, dryRun: true, TestContext.Current.CancellationToken);
         Assert.Equal([orphan.Sha256], dry.Orphans);
-        Assert.NotNull(await t.Runtime.Blobs.GetInfoAsync(orphan.Sha256));
+        Assert.NotNull(await t.Runtime.Blobs.GetInfoAsync(orphan.Sha256, TestContext.Current.CancellationToken));
 
-        var real = await t.Runtime.Gc.CollectAsync(TimeSpan.Zero, dryRun: false);
+        var real = await t.Runtime.Gc.CollectAsync(TimeSpan.Zero, dryRun: false, TestContext.Current.CancellationToken);
         Assert.Equal(1, real.OrphansRemoved);
-        Assert.Null(await t.Runtime.Blobs.GetInfoAsync(orphan.Sha256));
-        Assert.NotNull(await t.Runtime.Blobs.GetInfoAsync(kept.Sha256));
+        Assert.Null(await t.Runtime.Blobs.GetInfoAsync(orphan.Sha256, TestContext.Current.CancellationToken));
+        Assert.NotNull(await t.Runtime.Blobs.GetInfoAsync(kept.Sha256, TestContext.Current.CancellationToken));
 
-        var young = await t.Runtime.Blobs.PutAsync(new MemoryStream(Encoding.UTF8.GetBytes("an import in flight")), 1 << 20);
-        var guarded = await t.Runtime.Gc.CollectAsync(TimeSpan.FromMinutes(10), dryRun: false);
+        var young = await t.Runtime.Blobs.PutAsync(new MemoryStream(Encoding.UTF8.GetBytes("an import in flight")), 1 << 20, TestContext.Current.CancellationToken);
+        var guarded = await t.Runtime.Gc.CollectAsync(TimeSpan.FromMinutes(10), dryRun: false, TestContext.Current.CancellationToken);
         Assert.Equal(0, guarded.OrphansRemoved);
-        Assert.NotNull(await t.Runtime.Blobs.GetInfoAsync(young.Sha256));
+        Assert.NotNull(await t.Runtime.Blobs.GetInfoAsync(young.Sha256, TestContext.Current.CancellationToken));
     }
 
     internal static async Task AssertNoOrphansAsync(AtelierRuntime rt)

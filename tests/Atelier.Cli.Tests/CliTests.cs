@@ -74,11 +74,11 @@ public class CliTests
         var src = dir.Combine("in");
         Directory.CreateDirectory(Path.Combine(src, "sub"));
         var good = Fixtures.Png(30, 30, 1);
-        await File.WriteAllBytesAsync(Path.Combine(src, "作品.png"), good);
-        await File.WriteAllBytesAsync(Path.Combine(src, "truncated.png"), Fixtures.Png(300, 300, 2)[..500]);
-        await File.WriteAllBytesAsync(Path.Combine(src, "zero.jpg"), []);
-        await File.WriteAllTextAsync(Path.Combine(src, "sub", "note.txt"), "A short note about the harbour.");
-        await File.WriteAllBytesAsync(Path.Combine(src, "sub", "诗.txt"), System.Text.Encoding.GetEncoding("GB18030").GetBytes("白日依山尽，黄河入海流。欲穷千里目，更上一层楼。"));
+        await File.WriteAllBytesAsync(Path.Combine(src, "作品.png"), good, TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(src, "truncated.png"), Fixtures.Png(300, 300, 2)[..500], TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(src, "zero.jpg"), [], TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(src, "sub", "note.txt"), "A short note about the harbour.", TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(src, "sub", "诗.txt"), System.Text.Encoding.GetEncoding("GB18030").GetBytes("白日依山尽，黄河入海流。欲穷千里目，更上一层楼。"), TestContext.Current.CancellationToken);
         Fixtures.MakeUnreadable(Path.Combine(src, "locked.png"));
 
         var cli = new CliRunner(dir.Combine("data"));
@@ -148,7 +148,7 @@ public class CliTests
         Directory.CreateDirectory(src);
         for (var i = 0; i < 60; i++)
         {
-            await File.WriteAllTextAsync(Path.Combine(src, $"chapter-{i:000}.txt"), Fixtures.Text(1_500_000, i));
+            await File.WriteAllTextAsync(Path.Combine(src, $"chapter-{i:000}.txt"), Fixtures.Text(1_500_000, i), TestContext.Current.CancellationToken);
         }
 
         var cli = new CliRunner(dir.Combine("data"));
@@ -164,7 +164,7 @@ public class CliTests
         {
             // Kill once a few works are in, so the kill lands in the middle of the batch.
             var seen = 0;
-            while (seen < 5 && await p.StandardOutput.ReadLineAsync() is { } line)
+            while (seen < 5 && await p.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
             {
                 if (line.Contains("\"imported\"", StringComparison.Ordinal))
                 {
@@ -173,7 +173,7 @@ public class CliTests
             }
 
             p.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup runs.
-            await p.WaitForExitAsync();
+            await p.WaitForExitAsync(TestContext.Current.CancellationToken);
             Assert.True(seen >= 5, "the import should have imported some files before the kill");
         }
 
@@ -199,7 +199,7 @@ public class CliTests
             var sha = w.GetProperty("sha256").GetString()!;
             var blob = Directory.GetFiles(Path.Combine(cli.DataDirectory, "blobs"), sha, SearchOption.AllDirectories).Single();
             await using var s = File.OpenRead(blob);
-            Assert.Equal(sha, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(s)));
+            Assert.Equal(sha, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(s, TestContext.Current.CancellationToken)));
         }
     }
 }
