@@ -22,11 +22,11 @@ public readonly record struct TilePath
     /// <summary>The <see cref="Level"/> of entry bundles.</summary>
     public const int EntriesLevel = -1;
 
-    /// <summary>
-    /// The highest tile level a log of fewer than 2^63 entries can have; higher levels parse as
-    /// malformed because they can never exist here.
-    /// </summary>
-    public const int MaxLevel = 7;
+    /// <summary>The highest tile level the spec allows.</summary>
+    public const int MaxLevel = 63;
+
+    /// <summary>The largest tile index accepted: its first hash index still fits in a long.</summary>
+    public const long MaxIndex = long.MaxValue / FullWidth;
 
     private const int MaxPathLength = 64;
 
@@ -58,8 +58,11 @@ public readonly record struct TilePath
     /// <summary>The index, at <see cref="HashLevel"/>, of the tile's first hash.</summary>
     public long FirstHashIndex => Index * FullWidth;
 
-    /// <summary>The first log entry the tile covers (tlog-tiles' start index).</summary>
-    public long StartEntry => FirstHashIndex << HashLevel;
+    /// <summary>
+    /// The first log entry the tile covers (tlog-tiles' start index); <see cref="long.MaxValue"/> for tiles
+    /// so high that no 63-bit log reaches them.
+    /// </summary>
+    public long StartEntry => HashLevel >= 63 || FirstHashIndex > long.MaxValue >> HashLevel ? long.MaxValue : FirstHashIndex << HashLevel;
 
     /// <summary>The size in bytes the tile must have (bundles have no fixed size).</summary>
     public int HashTileByteLength => Width * Merkle.Hash.Size;
@@ -141,8 +144,8 @@ public readonly record struct TilePath
                 return false;
             }
 
-            // Seven groups already exceed what a long can index; stop before arithmetic can overflow.
-            if (++groups > 7)
+            // Six groups (18 digits) cover every index up to MaxIndex; a seventh could overflow a long.
+            if (++groups > 6)
             {
                 return false;
             }
@@ -156,7 +159,7 @@ public readonly record struct TilePath
             rest = rest[(slash + 1)..];
         }
 
-        if (index > MaxIndex(level))
+        if (index > MaxIndex)
         {
             return false;
         }
@@ -193,20 +196,13 @@ public readonly record struct TilePath
     private static TilePath Create(int level, long index, int width)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, MaxIndex(level));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, MaxIndex);
         if (width is < 1 or > FullWidth)
         {
             throw new ArgumentOutOfRangeException(nameof(width), $"tile width must be 1..{FullWidth}");
         }
 
         return new TilePath(level, index, width);
-    }
-
-    /// <summary>The largest tile index whose entries still fit in a 63-bit log.</summary>
-    private static long MaxIndex(int level)
-    {
-        var shift = Height * (Math.Max(level, 0) + 1);
-        return shift >= 63 ? 0 : long.MaxValue >> shift;
     }
 
     private static void AppendIndex(StringBuilder builder, long index)
