@@ -1,7 +1,7 @@
 namespace Atelier.Transparency;
 
 /// <summary>The sequencing state of a log: its size and the signed checkpoint for that size.</summary>
-public sealed record LogState
+public sealed class LogState
 {
     /// <summary>A state of <paramref name="size"/> entries with its signed checkpoint note.</summary>
     public LogState(long size, byte[] signedCheckpoint)

@@ -20,6 +20,18 @@ public sealed class MemoryObjectStore : IObjectStore
     /// <summary>How many puts were made.</summary>
     public int PutCount => _putCount;
 
+    /// <summary>A separate store holding copies of every object.</summary>
+    public MemoryObjectStore Clone()
+    {
+        var clone = new MemoryObjectStore();
+        foreach (var (key, data) in _objects)
+        {
+            clone._objects[key] = data.ToArray();
+        }
+
+        return clone;
+    }
+
     /// <summary>Replaces an object's bytes directly (to simulate corruption); false when absent.</summary>
     public bool Replace(string key, Func<byte[], byte[]> change)
     {

@@ -12,7 +12,7 @@ namespace Atelier.Transparency.Receipts;
 /// A registration receipt: proof that an entry is in the log, checkable offline with only the log's
 /// verifier key. Stored as a <c>.tlog-proof</c> file.
 /// </summary>
-public sealed record Receipt
+public sealed class Receipt
 {
     /// <summary>The first line of every proof.</summary>
     public const string Header = "c2sp.org/tlog-proof@v1";

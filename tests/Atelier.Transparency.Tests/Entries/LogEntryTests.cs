@@ -61,6 +61,15 @@ public class LogEntryTests
     }
 
     [Fact]
+    public void TestLogEntry_isTheCanonicalEncodingOfItsFields()
+    {
+        foreach (var i in new long[] { 0, 7, 65_536, CanonicalJson.MaxSafeInteger })
+        {
+            Assert.Equal(new LogEntry("test-entry", 1, new Dictionary<string, object> { ["n"] = i }).Encode(), TestLog.Entry(i));
+        }
+    }
+
+    [Fact]
     public void FromEntry_otherTypes_areLeftToTheirReaders()
     {
         var licence = new LogEntry("licence-signature", 1, new Dictionary<string, object> { ["licenceId"] = "l1" });
