@@ -32,9 +32,11 @@ public sealed record LogWriterOptions
 }
 
 /// <summary>
-/// Appends batches of entries to the log. One writer (one process, under the host's lease) sequences a
-/// log at a time; calls on one writer are serialised. Every batch is written in this order, so a crash at
-/// any point leaves the published log verifiable:
+/// Appends batches of entries to the log. Calls on one writer are serialised. Only one writer may sequence
+/// a log at a time: the host must hold a lease (the database's) while it appends. A writer that finds the
+/// state moved on before it writes catches up first, but two writers racing within one batch could let the
+/// loser overwrite the winner's newest partial tiles before its swap fails (the auditor would report it).
+/// Every batch is written in this order, so a crash at any point leaves the published log verifiable:
 /// <list type="number">
 /// <item>entry bundles and tiles, full and partial, for the new size (new paths, or rewrites of content no
 /// checkpoint covers yet);</item>
@@ -119,6 +121,15 @@ public sealed class LogWriter
         try
         {
             if (_edge is null || _current is null)
+            {
+                await LoadAsync(ct).ConfigureAwait(false);
+            }
+
+            // A writer that fell behind (another process sequenced meanwhile) would overwrite committed
+            // partial tiles with its own: check first, and catch up instead. Only the host's sequencing
+            // lease closes the remaining window between this check and the swap below.
+            var latest = await _state.GetAsync(ct).ConfigureAwait(false);
+            if (latest is null || latest.Size != _current!.Size || !latest.SignedCheckpoint.AsSpan().SequenceEqual(_current.SignedCheckpoint))
             {
                 await LoadAsync(ct).ConfigureAwait(false);
             }

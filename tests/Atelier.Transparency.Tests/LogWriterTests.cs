@@ -111,7 +111,7 @@ public class LogWriterTests
     }
 
     [Fact]
-    public async Task Append_staleWriter_conflictsThenRecovers()
+    public async Task Append_staleWriter_catchesUpWithoutTouchingCommittedTiles()
     {
         using var log = new TestLog();
         var other = new LogWriter(log.Store, log.State, log.Signer);
@@ -119,16 +119,27 @@ public class LogWriterTests
         await other.OpenAsync(Ct);
         await log.AppendAsync(10, 5);
 
-        // The other writer still believes the size is 10: its swap fails and nothing of it is published.
-        await Assert.ThrowsAsync<LogConflictException>(() => other.AppendAsync([TestLog.Entry(99)], Ct));
-        var state = await log.State.GetAsync(Ct);
-        Assert.Equal(15, state!.Size);
+        // The other writer last saw size 10; it reloads and appends after the 15 committed entries.
+        var result = await other.AppendAsync([TestLog.Entry(15)], Ct);
+        Assert.Equal(15, result.FirstIndex);
+        Assert.Empty((await new LogAuditor(log.Store, log.Signer.Verifier).AuditAsync(ct: Ct)).Problems);
+    }
 
-        // It reloads on the next call, but its first attempt overwrote tiles past size 15 only.
-        var retried = await other.AppendAsync([TestLog.Entry(15)], Ct);
-        Assert.Equal(15, retried.FirstIndex);
-        var audit = await new LogAuditor(log.Store, log.Signer.Verifier).AuditAsync(ct: Ct);
-        Assert.Empty(audit.Problems);
+    [Fact]
+    public async Task Append_lostSwap_throwsConflictAndPublishesNothing()
+    {
+        using var log = new TestLog();
+        await log.AppendAsync(0, 10);
+        var racing = new RacingStateStore(log.State);
+        var writer = new LogWriter(log.Store, racing, log.Signer);
+        await writer.OpenAsync(Ct);
+        var published = await log.Store.GetObjectAsync("log/checkpoint", Ct);
+
+        // Another sequencer commits between this writer's check and its swap.
+        racing.Competitor = new LogState(11, [.. "competitor"u8]);
+        await Assert.ThrowsAsync<LogConflictException>(() => writer.AppendAsync([TestLog.Entry(10)], Ct));
+        Assert.Equal(11, (await log.State.GetAsync(Ct))!.Size);
+        Assert.Equal(published, await log.Store.GetObjectAsync("log/checkpoint", Ct));
     }
 
     [Fact]
@@ -229,5 +240,24 @@ public class LogWriterTests
         public Task<bool> DeleteObjectAsync(string key, CancellationToken ct = default) => inner.DeleteObjectAsync(key, ct);
 
         public IAsyncEnumerable<string> ListObjectsAsync(string prefix, CancellationToken ct = default) => inner.ListObjectsAsync(prefix, ct);
+    }
+
+    /// <summary>A state store that lets a competitor commit just before the next swap.</summary>
+    private sealed class RacingStateStore(ILogStateStore inner) : ILogStateStore
+    {
+        public LogState? Competitor { get; set; }
+
+        public Task<LogState?> GetAsync(CancellationToken ct = default) => inner.GetAsync(ct);
+
+        public async Task<bool> TryAdvanceAsync(long? expectedSize, LogState next, CancellationToken ct = default)
+        {
+            if (Competitor is { } competitor)
+            {
+                Competitor = null;
+                Assert.True(await inner.TryAdvanceAsync(expectedSize, competitor, ct));
+            }
+
+            return await inner.TryAdvanceAsync(expectedSize, next, ct);
+        }
     }
 }
