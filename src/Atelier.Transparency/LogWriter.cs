@@ -153,7 +153,8 @@ public sealed class LogWriter
             _edge = next;
             _current = state;
             _published = false;
-            await PublishAsync(ct).ConfigureAwait(false);
+            // Committed: a cancellation now would make the caller retry and append the batch twice.
+            await PublishAsync(CancellationToken.None).ConfigureAwait(false);
             return new AppendResult(oldSize, entries.Count, checkpoint, signed);
         }
         finally
