@@ -80,7 +80,7 @@ public class LogBatcherTests
     public async Task AppendAsync_writerFailure_faultsTheBatchAndLaterBatchesRecover()
     {
         using var log = new TestLog();
-        var store = new FlakyStore(log.Store);
+        var store = new FaultyObjectStore(log.Store);
         var writer = new LogWriter(store, log.State, log.Signer);
         await using var batcher = new LogBatcher(writer, new LogBatcherOptions { MaxBatchSize = 4, MaxDelay = TimeSpan.Zero });
         await batcher.AppendAsync(TestLog.Entry(0), Ct);
@@ -104,20 +104,5 @@ public class LogBatcherTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new LogBatcher(log.Writer, new LogBatcherOptions { MaxDelay = TimeSpan.FromSeconds(1) }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LogBatcher(log.Writer, new LogBatcherOptions { MaxBatchSize = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LogBatcher(log.Writer, new LogBatcherOptions { QueueCapacity = 0 }));
-    }
-
-    /// <summary>An object store whose writes fail while <see cref="Failing"/> is set.</summary>
-    private sealed class FlakyStore(Atelier.Core.IObjectStore inner) : Atelier.Core.IObjectStore
-    {
-        public volatile bool Failing;
-
-        public Task PutObjectAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct = default)
-            => Failing ? throw new IOException("storage unavailable") : inner.PutObjectAsync(key, data, ct);
-
-        public Task<byte[]?> GetObjectAsync(string key, CancellationToken ct = default) => inner.GetObjectAsync(key, ct);
-
-        public Task<bool> DeleteObjectAsync(string key, CancellationToken ct = default) => inner.DeleteObjectAsync(key, ct);
-
-        public IAsyncEnumerable<string> ListObjectsAsync(string prefix, CancellationToken ct = default) => inner.ListObjectsAsync(prefix, ct);
     }
 }

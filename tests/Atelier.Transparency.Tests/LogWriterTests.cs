@@ -1,5 +1,3 @@
-using Atelier.Core;
-using Atelier.Transparency.Audit;
 using Atelier.Transparency.Merkle;
 using Atelier.Transparency.Notes;
 using Atelier.Transparency.Receipts;
@@ -68,7 +66,7 @@ public class LogWriterTests
         var receipt = await log.Reader.ProveAsync(middle.Size - 1, middleSigned, Ct);
         Assert.True(ReceiptVerifier.Verify(receipt.Format(), log.Signer.Verifier.KeyString).Valid);
 
-        var audit = await new LogAuditor(log.Store, log.Signer.Verifier).AuditAsync(ct: Ct);
+        var audit = await log.AuditAsync();
         Assert.Empty(audit.Problems);
         Assert.Equal(size, audit.EntriesChecked);
     }
@@ -122,7 +120,7 @@ public class LogWriterTests
         // The other writer last saw size 10; it reloads and appends after the 15 committed entries.
         var result = await other.AppendAsync([TestLog.Entry(15)], Ct);
         Assert.Equal(15, result.FirstIndex);
-        Assert.Empty((await new LogAuditor(log.Store, log.Signer.Verifier).AuditAsync(ct: Ct)).Problems);
+        Assert.Empty((await log.AuditAsync()).Problems);
     }
 
     [Fact]
@@ -150,17 +148,17 @@ public class LogWriterTests
         var before = await log.State.GetAsync(Ct);
 
         // The store fails part-way through the next batch's writes, as a crash would.
-        var failing = new FailingStore(log.Store, failAfterPuts: 2);
+        var failing = new FaultyObjectStore(log.Store, failAfterPuts: 2);
         var crashed = new LogWriter(failing, log.State, log.Signer);
-        await Assert.ThrowsAsync<IOException>(() => crashed.AppendAsync([.. Enumerable.Range(300, 600).Select(i => (ReadOnlyMemory<byte>)TestLog.Entry(i))], Ct));
+        await Assert.ThrowsAsync<IOException>(() => crashed.AppendAsync(TestLog.Entries(300, 600), Ct));
         Assert.Same(before, await log.State.GetAsync(Ct));
-        Assert.Empty((await new LogAuditor(log.Store, log.Signer.Verifier).AuditAsync(before!.SignedCheckpoint, Ct)).Problems);
+        Assert.Empty((await log.AuditAsync(before!.SignedCheckpoint)).Problems);
 
         // A restarted writer continues from the committed state and rewrites whatever the crash left.
         var restarted = new LogWriter(log.Store, log.State, log.Signer);
-        var result = await restarted.AppendAsync([.. Enumerable.Range(300, 10).Select(i => (ReadOnlyMemory<byte>)TestLog.Entry(i))], Ct);
+        var result = await restarted.AppendAsync(TestLog.Entries(300, 10), Ct);
         Assert.Equal(300, result.FirstIndex);
-        Assert.Empty((await new LogAuditor(log.Store, log.Signer.Verifier).AuditAsync(ct: Ct)).Problems);
+        Assert.Empty((await log.AuditAsync()).Problems);
     }
 
     [Fact]
@@ -225,21 +223,6 @@ public class LogWriterTests
         await Assert.ThrowsAsync<ArgumentException>(() => log.Writer.AppendAsync([], Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => log.Writer.AppendAsync([new byte[70_000]], Ct));
         Assert.Equal(0, log.Store.Count);
-    }
-
-    /// <summary>An object store whose puts start failing after a number of successes.</summary>
-    private sealed class FailingStore(IObjectStore inner, int failAfterPuts) : IObjectStore
-    {
-        private int _puts;
-
-        public Task PutObjectAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct = default)
-            => Interlocked.Increment(ref _puts) > failAfterPuts ? throw new IOException("disk full") : inner.PutObjectAsync(key, data, ct);
-
-        public Task<byte[]?> GetObjectAsync(string key, CancellationToken ct = default) => inner.GetObjectAsync(key, ct);
-
-        public Task<bool> DeleteObjectAsync(string key, CancellationToken ct = default) => inner.DeleteObjectAsync(key, ct);
-
-        public IAsyncEnumerable<string> ListObjectsAsync(string prefix, CancellationToken ct = default) => inner.ListObjectsAsync(prefix, ct);
     }
 
     /// <summary>A state store that lets a competitor commit just before the next swap.</summary>

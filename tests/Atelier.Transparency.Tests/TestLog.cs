@@ -1,4 +1,6 @@
+using Atelier.Core;
 using Atelier.Testing;
+using Atelier.Transparency.Audit;
 using Atelier.Transparency.Entries;
 using Atelier.Transparency.Notes;
 using Atelier.Transparency.Tests.Entries;
@@ -33,9 +35,32 @@ public sealed class TestLog : IDisposable
     /// </summary>
     public static byte[] Entry(long i) => System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{i},\"type\":\"test-entry\",\"v\":1}}");
 
+    /// <summary>Entries [from, from + count) as one batch.</summary>
+    public static ReadOnlyMemory<byte>[] Entries(long from, int count) => [.. Enumerable.Range(0, count).Select(i => (ReadOnlyMemory<byte>)Entry(from + i))];
+
     /// <summary>Appends entries [from, from + count) in one batch.</summary>
-    public Task<AppendResult> AppendAsync(long from, int count)
-        => Writer.AppendAsync([.. Enumerable.Range(0, count).Select(i => (ReadOnlyMemory<byte>)Entry(from + i))], TestContext.Current.CancellationToken);
+    public Task<AppendResult> AppendAsync(long from, int count) => Writer.AppendAsync(Entries(from, count), TestContext.Current.CancellationToken);
+
+    /// <summary>Audits the log up to the published checkpoint, or up to <paramref name="signedCheckpoint"/>.</summary>
+    public Task<AuditReport> AuditAsync(byte[]? signedCheckpoint = null)
+        => new LogAuditor(Store, Signer.Verifier).AuditAsync(signedCheckpoint, TestContext.Current.CancellationToken);
 
     public void Dispose() => Signer.Dispose();
+}
+
+/// <summary>An object store whose writes fail on demand: always while <see cref="Failing"/>, or after a number of successes.</summary>
+public sealed class FaultyObjectStore(IObjectStore inner, int failAfterPuts = int.MaxValue) : IObjectStore
+{
+    private int _puts;
+
+    public volatile bool Failing;
+
+    public Task PutObjectAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct = default)
+        => Failing || Interlocked.Increment(ref _puts) > failAfterPuts ? throw new IOException("storage unavailable") : inner.PutObjectAsync(key, data, ct);
+
+    public Task<byte[]?> GetObjectAsync(string key, CancellationToken ct = default) => inner.GetObjectAsync(key, ct);
+
+    public Task<bool> DeleteObjectAsync(string key, CancellationToken ct = default) => inner.DeleteObjectAsync(key, ct);
+
+    public IAsyncEnumerable<string> ListObjectsAsync(string prefix, CancellationToken ct = default) => inner.ListObjectsAsync(prefix, ct);
 }
