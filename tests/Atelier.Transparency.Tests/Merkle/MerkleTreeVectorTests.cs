@@ -115,34 +115,23 @@ public class MerkleTreeVectorTests
     /// <summary>True when the vector is rejected: a field is not a 32-byte hash, or the proof fails.</summary>
     private static bool InclusionFails(JsonElement json)
     {
-        if (!TryHash(json, "leafHash", out var leaf) || !TryHash(json, "root", out var root) || !TryProof(json, out var proof)
-            || !TrySize(json, "leafIdx", out var index) || !TrySize(json, "treeSize", out var size))
-        {
-            return true;
-        }
-
-        try
-        {
-            MerkleTree.CheckInclusion(leaf, index, size, proof, root);
-            return false;
-        }
-        catch (InvalidProofException)
-        {
-            return true;
-        }
+        var readable = TryHash(json, "leafHash", out var leaf) & TryHash(json, "root", out var root) & TryProof(json, out var proof)
+            & TrySize(json, "leafIdx", out var index) & TrySize(json, "treeSize", out var size);
+        return !readable || Throws(() => MerkleTree.CheckInclusion(leaf, index, size, proof, root));
     }
 
     private static bool ConsistencyFails(JsonElement json)
     {
-        if (!TryHash(json, "root1", out var root1) || !TryHash(json, "root2", out var root2) || !TryProof(json, out var proof)
-            || !TrySize(json, "size1", out var size1) || !TrySize(json, "size2", out var size2))
-        {
-            return true;
-        }
+        var readable = TryHash(json, "root1", out var root1) & TryHash(json, "root2", out var root2) & TryProof(json, out var proof)
+            & TrySize(json, "size1", out var size1) & TrySize(json, "size2", out var size2);
+        return !readable || Throws(() => MerkleTree.CheckConsistency(size1, size2, root1, root2, proof));
+    }
 
+    private static bool Throws(Action check)
+    {
         try
         {
-            MerkleTree.CheckConsistency(size1, size2, root1, root2, proof);
+            check();
             return false;
         }
         catch (InvalidProofException)
