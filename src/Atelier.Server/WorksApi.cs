@@ -180,7 +180,7 @@ public static class WorksApi
         {
             var fieldCount = 0;
             MultipartSection? section;
-            while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+            while ((section = await ReadSectionAsync(reader, ct)) is not null)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data"))
                 {
@@ -195,7 +195,7 @@ public static class WorksApi
                     }
 
                     fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                    staged = await rt.Import.StageAsync(section.Body, rt.Settings.MaxUploadBytes, ct);
+                    staged = await rt.Import.StageAsync(new ClientBodyStream(section.Body), rt.Settings.MaxUploadBytes, ct);
                 }
                 else
                 {
@@ -205,7 +205,7 @@ public static class WorksApi
                     }
 
                     var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-                    var value = await ReadFieldAsync(section.Body, ct);
+                    var value = await ReadFieldAsync(new ClientBodyStream(section.Body), ct);
                     if (value is null)
                     {
                         return Problem(StatusCodes.Status400BadRequest, "Bad multipart body", $"form field '{Shorten(name)}' is over {MaxFieldBytes} bytes");
@@ -266,6 +266,18 @@ public static class WorksApi
             {
                 await staged.DisposeAsync();
             }
+        }
+    }
+
+    private static async Task<MultipartSection?> ReadSectionAsync(MultipartReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(ct);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException)
+        {
+            throw new InvalidDataException("the multipart body is malformed or ended early: " + ex.Message, ex);
         }
     }
 
