@@ -40,7 +40,7 @@ public static class AtelierCli
 
         try
         {
-            return await parse.InvokeAsync();
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException ex)
         {
@@ -57,6 +57,12 @@ public static class AtelierCli
         {
             // Expected operational failures (unreachable database, unwritable folder): one clear line, no stack.
             Output.Error(ex.Message);
+            return ExitCodes.SomeFailed;
+        }
+        catch (Exception ex)
+        {
+            // A bug, not a user's mistake: show everything needed to report it.
+            Output.Error("unexpected failure: " + ex);
             return ExitCodes.SomeFailed;
         }
     }

@@ -6,6 +6,8 @@ namespace Atelier.Cli.Tests;
 
 public class CliTests
 {
+    static CliTests() => System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"];
 
     [Theory]
