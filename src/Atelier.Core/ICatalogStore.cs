@@ -18,9 +18,9 @@ public sealed record WorkPage(IReadOnlyList<Work> Items, long Total);
 public sealed record WorkEvent(string WorkId, DateTimeOffset At, string Type, string? Actor, string? Detail);
 
 /// <summary>The outcome of <see cref="ICatalogStore.AddWorkAsync"/>.</summary>
-public sealed record AddWorkResult(bool Added, string WorkId)
+public sealed record AddWorkResult(bool Added, string WorkId, long? LogSeq = null)
 {
-    public static AddWorkResult Inserted(string id) => new(true, id);
+    public static AddWorkResult Inserted(string id, long? logSeq = null) => new(true, id, logSeq);
     public static AddWorkResult Duplicate(string existingId) => new(false, existingId);
 }
 
@@ -29,7 +29,7 @@ public sealed record AddWorkResult(bool Added, string WorkId)
 /// (SQLite, PostgreSQL); one conformance suite runs against each. Every method is safe to call from
 /// several threads and several processes at once.
 /// </summary>
-public interface ICatalogStore : IAsyncDisposable
+public interface ICatalogStore : ILogStore, IAsyncDisposable
 {
     /// <summary>Creates or upgrades the schema. Idempotent; safe when several processes start together.</summary>
     Task MigrateAsync(CancellationToken ct = default);
@@ -37,9 +37,11 @@ public interface ICatalogStore : IAsyncDisposable
     /// <summary>
     /// Inserts the work with its contributors, tags and a "registered" event in one transaction.
     /// When a live (not deleted) work already has the same SHA-256, nothing is written and the
-    /// existing id is returned; this holds under concurrent writers.
+    /// existing id is returned; this holds under concurrent writers. When <paramref name="logEntry"/> is
+    /// given it is queued for the transparency log (see <see cref="ILogStore"/>) in the same transaction,
+    /// and the result carries its sequence number.
     /// </summary>
-    Task<AddWorkResult> AddWorkAsync(Work work, string? actor, CancellationToken ct = default);
+    Task<AddWorkResult> AddWorkAsync(Work work, string? actor, byte[]? logEntry = null, CancellationToken ct = default);
 
     /// <summary>The work, deleted or not; null when the id is unknown.</summary>
     Task<Work?> GetWorkAsync(string id, CancellationToken ct = default);
