@@ -1,9 +1,11 @@
+using Atelier.Catalog.Registration;
 using Atelier.Core;
 using Atelier.Media;
 using Atelier.Storage.Files;
 using Atelier.Storage.Postgres;
 using Atelier.Storage.S3;
 using Atelier.Storage.Sqlite;
+using Atelier.Transparency.Notes;
 
 namespace Atelier.Catalog;
 
@@ -14,14 +16,15 @@ namespace Atelier.Catalog;
 /// </summary>
 public sealed class AtelierRuntime : IAsyncDisposable
 {
-    private AtelierRuntime(AtelierSettings settings, ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, TimeProvider clock)
+    private AtelierRuntime(AtelierSettings settings, ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, RegistrationLog log, TimeProvider clock)
     {
         Settings = settings;
         Catalog = catalog;
         Blobs = blobs;
         Clock = clock;
+        Log = log;
         var staging = new Staging(settings.StagingDirectory);
-        Import = new ImportService(catalog, blobs, inspector, staging, clock);
+        Import = new ImportService(catalog, blobs, inspector, staging, log, clock);
         Works = new WorkService(catalog, blobs, clock);
         Keys = new ApiKeyService(catalog, clock);
         Gc = new GarbageCollector(catalog, blobs, staging, clock);
@@ -31,6 +34,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
     public ICatalogStore Catalog { get; }
     public IBlobStore Blobs { get; }
     public TimeProvider Clock { get; }
+    public RegistrationLog Log { get; }
     public ImportService Import { get; }
     public WorkService Works { get; }
     public ApiKeyService Keys { get; }
@@ -59,13 +63,41 @@ public sealed class AtelierRuntime : IAsyncDisposable
                 ? new FileSystemBlobStore(settings.BlobDirectory)
                 : new S3BlobStore(S3StorageOptions.Parse(settings.Blobs) with { StagingDirectory = settings.StagingDirectory });
             var inspector = new MediaInspector(new MediaOptions());
-            return new AtelierRuntime(settings, catalog, blobs, inspector, clock ?? TimeProvider.System);
+            if (blobs is not IObjectStore objects)
+            {
+                throw new InvalidOperationException("the blob store cannot hold the log's tiles");
+            }
+
+            var signer = OpenLogKey(settings);
+            var log = new RegistrationLog(catalog, objects, signer.Verifier, signer, settings.Log, clock);
+            return new AtelierRuntime(settings, catalog, blobs, inspector, log, clock ?? TimeProvider.System);
         }
         catch
         {
             await catalog.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Loads the log's signing key, creating it (mode 0600) on first use, and keeps the public verifier
+    /// key beside the data for offline verification.
+    /// </summary>
+    private static NoteSigner OpenLogKey(AtelierSettings settings)
+    {
+        if (!File.Exists(settings.LogKeyPath))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(settings.LogKeyPath)!);
+            LogKeyFile.Create(settings.LogKeyPath, settings.LogOrigin);
+        }
+
+        var signer = LogKeyFile.Load(settings.LogKeyPath);
+        if (!File.Exists(settings.LogPublicKeyPath) || File.ReadAllText(settings.LogPublicKeyPath).Trim() != signer.Verifier.KeyString)
+        {
+            File.WriteAllText(settings.LogPublicKeyPath, signer.Verifier.KeyString + "\n");
+        }
+
+        return signer;
     }
 
     private static void CreatePrivateDirectory(string path)
@@ -88,6 +120,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Log.DisposeAsync().ConfigureAwait(false);
         if (Blobs is IAsyncDisposable disposableBlobs)
         {
             await disposableBlobs.DisposeAsync().ConfigureAwait(false);

@@ -21,6 +21,22 @@ public sealed record AtelierSettings
     /// <summary>Largest content accepted for one work, from the CLI or an upload.</summary>
     public long MaxUploadBytes { get; init; } = DefaultMaxUploadBytes;
 
+    /// <summary>The log's Ed25519 signing key (mode 0600). Several servers over one database must share it.</summary>
+    public string? LogKeyFile { get; init; }
+
+    /// <summary>The log's origin line, used when the key is first created (a schema-less URL naming the log).</summary>
+    public string LogOrigin { get; init; } = DefaultLogOrigin;
+
+    public const string DefaultLogOrigin = "localhost/atelier";
+
+    public string LogKeyPath => LogKeyFile ?? Path.Combine(DataDirectory, "log.key");
+
+    /// <summary>The log's public verifier key, written beside the data for `atelier verify` and `atelier log key`.</summary>
+    /// <summary>Batching and sequencing of the registration log.</summary>
+    public Registration.LogOptions Log { get; init; } = new();
+
+    public string LogPublicKeyPath => Path.Combine(DataDirectory, "log.pub");
+
     public string SqlitePath => Path.Combine(DataDirectory, "atelier.db");
 
     public string BlobDirectory => Path.Combine(DataDirectory, "blobs");
@@ -54,6 +70,8 @@ public sealed record AtelierSettings
             Database = db,
             Blobs = blobs,
             MaxUploadBytes = max ?? DefaultMaxUploadBytes,
+            LogKeyFile = FirstNonEmpty(Environment.GetEnvironmentVariable("ATELIER_LOG_KEY"), null) is { } key ? Path.GetFullPath(key) : null,
+            LogOrigin = FirstNonEmpty(Environment.GetEnvironmentVariable("ATELIER_LOG_ORIGIN"), null) ?? DefaultLogOrigin,
         };
     }
 

@@ -19,8 +19,12 @@ public enum ImportStatus
     Failed,
 }
 
-/// <summary>The result of importing one file. <see cref="WorkId"/> is the existing work for a duplicate.</summary>
-public sealed record ImportOutcome(string Path, ImportStatus Status, string? WorkId, string? Error, Work? Work = null, long Bytes = 0)
+/// <summary>
+/// The result of importing one file. <see cref="WorkId"/> is the existing work for a duplicate.
+/// <see cref="LogSeq"/> is the registration entry's ticket in the log queue, and <see cref="LogIndex"/> its
+/// index once a signed checkpoint covers it.
+/// </summary>
+public sealed record ImportOutcome(string Path, ImportStatus Status, string? WorkId, string? Error, Work? Work = null, long Bytes = 0, long? LogSeq = null, long? LogIndex = null)
 {
     public static ImportOutcome Failed(string path, string error) => new(path, ImportStatus.Failed, null, error);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Atelier.Catalog.Registration;
 using Atelier.Core;
 using Atelier.Media;
 
@@ -11,8 +12,11 @@ namespace Atelier.Catalog;
 /// point leaves either nothing, or an unreferenced blob that <see cref="GarbageCollector"/> removes;
 /// never a work without its content.
 /// </summary>
-public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, Staging staging, TimeProvider clock)
+public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, Staging staging, RegistrationLog log, TimeProvider clock)
 {
+    /// <summary>How many imported works may wait for their checkpoint at once in <see cref="ImportManyAsync"/>.</summary>
+    public const int MaxAwaitingCheckpoint = 4096;
+
     /// <summary>Streams content into staging with the hash taken on the way.</summary>
     public Task<StagedContent> StageAsync(Stream content, long maxBytes, CancellationToken ct = default) =>
         staging.StageAsync(content, maxBytes, ct);
@@ -101,7 +105,7 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
             Metadata = inspection.Metadata,
         };
 
-        var added = await catalog.AddWorkAsync(work, request.Actor, ct).ConfigureAwait(false);
+        var added = await catalog.AddWorkAsync(work, request.Actor, RegistrationLog.EntryFor(work), ct).ConfigureAwait(false);
         if (!added.Added)
         {
             // Another writer registered the same content between our check and our insert.
@@ -109,7 +113,24 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
             return new ImportOutcome(fileName, ImportStatus.Duplicate, added.WorkId, null, winner, staged.Length);
         }
 
-        return new ImportOutcome(fileName, ImportStatus.Imported, work.Id, null, work, staged.Length);
+        log.Kick();
+        return new ImportOutcome(fileName, ImportStatus.Imported, work.Id, null, work, staged.Length, added.LogSeq);
+    }
+
+    /// <summary>
+    /// Waits until an imported work's registration entry is covered by a signed checkpoint; other outcomes
+    /// come back as they are.
+    /// </summary>
+    public async Task<ImportOutcome> WaitForRegistrationAsync(ImportOutcome outcome, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Status != ImportStatus.Imported || outcome.LogSeq is not { } seq)
+        {
+            return outcome;
+        }
+
+        var entry = await log.WaitForIndexAsync(seq, ct).ConfigureAwait(false);
+        return outcome with { LogIndex = entry.LogIndex };
     }
 
     /// <summary>
@@ -170,9 +191,15 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
         }
     }
 
-    /// <summary>Imports many files one after another; one bad file never stops the batch.</summary>
-    public async IAsyncEnumerable<ImportOutcome> ImportManyAsync(IReadOnlyList<string> files, ImportRequest request, long maxBytes, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>
+    /// Imports many files one after another; one bad file never stops the batch. With
+    /// <paramref name="waitForRegistration"/>, each imported work is reported once a signed checkpoint covers
+    /// it; the waits overlap with the next files, so a batch costs a few checkpoints, not one per file.
+    /// Outcomes come back in input order.
+    /// </summary>
+    public async IAsyncEnumerable<ImportOutcome> ImportManyAsync(IReadOnlyList<string> files, ImportRequest request, long maxBytes, bool waitForRegistration = true, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        var awaiting = new Queue<Task<ImportOutcome>>();
         foreach (var file in files)
         {
             ct.ThrowIfCancellationRequested();
@@ -192,7 +219,16 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
                 outcome = ImportOutcome.Failed(file, "could not store: " + ex.Message);
             }
 
-            yield return outcome;
+            awaiting.Enqueue(waitForRegistration ? WaitForRegistrationAsync(outcome, ct) : Task.FromResult(outcome));
+            while (awaiting.Count > 0 && (awaiting.Peek().IsCompleted || awaiting.Count > MaxAwaitingCheckpoint))
+            {
+                yield return await awaiting.Dequeue().ConfigureAwait(false);
+            }
+        }
+
+        while (awaiting.Count > 0)
+        {
+            yield return await awaiting.Dequeue().ConfigureAwait(false);
         }
     }
 }

@@ -20,6 +20,9 @@ public static class AtelierCli
         root.Subcommands.Add(WorksCommand.Build());
         root.Subcommands.Add(KeysCommand.Build());
         root.Subcommands.Add(GcCommand.Build());
+        root.Subcommands.Add(LogCommands.Proof());
+        root.Subcommands.Add(LogCommands.Verify());
+        root.Subcommands.Add(LogCommands.Log());
         root.Subcommands.Add(ServeCommand.Build());
         return root;
     }

@@ -32,6 +32,9 @@ public static class AtelierServer
 
         var app = builder.Build();
         app.UseAtelierApi();
+
+        // Every server competes for the sequencer's lease; one sequences, the others' uploads wait for it.
+        runtime.Log.StartSequencer();
         return app;
     }
 
@@ -57,6 +60,7 @@ public static class AtelierServer
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Viewer);
         app.MapHealthApi();
         app.MapWorksApi();
+        app.MapLogApi();
         return app;
     }
 

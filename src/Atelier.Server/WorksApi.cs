@@ -14,8 +14,16 @@ public sealed record WorkListResponse(IReadOnlyList<Work> Items, long Total, int
 /// <summary>One work and its history, as GET /api/works/{id} returns it.</summary>
 public sealed record WorkResponse(Work Work, IReadOnlyList<WorkEvent> History);
 
-/// <summary>The result of an upload: the new work, or the existing one for known content.</summary>
-public sealed record UploadResponse(string Status, string WorkId, Work? Work);
+/// <summary>
+/// The result of an upload: the new work, or the existing one for known content. <see cref="LogIndex"/> is the
+/// registration's index in the transparency log; with <c>?wait=false</c> the answer is 202 with a
+/// <see cref="PendingTicket"/> instead.
+/// </summary>
+public sealed record UploadResponse(string Status, string WorkId, Work? Work)
+{
+    public long? LogIndex { get; init; }
+    public long? PendingTicket { get; init; }
+}
 
 /// <summary>The multipart form POST /api/works takes (documented in the OpenAPI document).</summary>
 public sealed record UploadForm(IFormFile File, string? Title, string? Tags, string? Creator, string? Contributors);
@@ -34,12 +42,13 @@ public static class WorksApi
             .RequireAuthorization(Policies.Editor)
             .Accepts<UploadForm>("multipart/form-data")
             .Produces<UploadResponse>(StatusCodes.Status201Created)
+            .Produces<UploadResponse>(StatusCodes.Status202Accepted)
             .Produces<UploadResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Upload a work: a streamed multipart form with a 'file' part and optional title, tags (comma-separated or repeated), creator and contributors (a JSON array of {name, role, shareBasisPoints}).");
+            .WithSummary("Upload a work: a streamed multipart form with a 'file' part and optional title, tags (comma-separated or repeated), creator and contributors (a JSON array of {name, role, shareBasisPoints}). The answer comes once the registration is in a signed checkpoint, unless ?wait=false.");
 
         group.MapGet("/", ListAsync)
             .RequireAuthorization(Policies.Viewer)
@@ -158,7 +167,7 @@ public static class WorksApi
     /// hash taken on the way, so memory stays flat whatever the upload's size. Form fields are small and
     /// bounded. Fields may come before or after the file.
     /// </summary>
-    private static async Task<IResult> UploadAsync(HttpRequest request, AtelierRuntime rt, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> UploadAsync(HttpRequest request, AtelierRuntime rt, ClaimsPrincipal user, bool? wait, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
@@ -239,6 +248,10 @@ public static class WorksApi
             try
             {
                 outcome = await rt.Import.ImportStagedAsync(staged, fileName ?? "upload", importRequest, ct);
+                if (wait != false)
+                {
+                    outcome = await rt.Import.WaitForRegistrationAsync(outcome, ct);
+                }
             }
             catch (CatalogValidationException ex)
             {
@@ -247,7 +260,8 @@ public static class WorksApi
 
             return outcome.Status switch
             {
-                ImportStatus.Imported => TypedResults.Created($"/api/works/{outcome.WorkId}", new UploadResponse("imported", outcome.WorkId!, outcome.Work)),
+                ImportStatus.Imported when outcome.LogIndex is null => TypedResults.Accepted($"/api/works/{outcome.WorkId}", new UploadResponse("imported", outcome.WorkId!, outcome.Work) { PendingTicket = outcome.LogSeq }),
+                ImportStatus.Imported => TypedResults.Created($"/api/works/{outcome.WorkId}", new UploadResponse("imported", outcome.WorkId!, outcome.Work) { LogIndex = outcome.LogIndex }),
                 ImportStatus.Duplicate => TypedResults.Ok(new UploadResponse("duplicate", outcome.WorkId!, outcome.Work)),
                 _ => Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable content", outcome.Error ?? "the file could not be imported"),
             };

@@ -18,7 +18,9 @@ public sealed class TestRuntime : IAsyncDisposable
     {
         var dir = new TempDirectory("atelier-catalog");
         var settings = new AtelierSettings { DataDirectory = dir.Combine("data"), MaxUploadBytes = maxUploadBytes };
-        return new TestRuntime(dir, await AtelierRuntime.OpenAsync(settings));
+        var runtime = await AtelierRuntime.OpenAsync(settings);
+        runtime.Log.StartSequencer();
+        return new TestRuntime(dir, runtime);
     }
 
     public static byte[] Jpeg(int size, int seed)

@@ -17,8 +17,9 @@ public static class ImportCommand
         var paths = new Argument<string[]>("paths") { Description = "Files and folders to import", Arity = ArgumentArity.OneOrMore };
         var creator = new Option<string?>("--creator") { Description = "Credit this name as the works' creator" };
         var tags = new Option<string[]>("--tag") { Description = "Tag the works (repeat for several)", AllowMultipleArgumentsPerToken = false };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once works are stored, with a pending log ticket, instead of waiting for their signed checkpoint" };
         var json = GlobalOptions.Json();
-        var cmd = new Command("import", "Import works from files and folders") { paths, creator, tags, json };
+        var cmd = new Command("import", "Import works from files and folders and register them in the transparency log") { paths, creator, tags, noWait, json };
         cmd.SetAction(async (parse, ct) =>
         {
             var settings = GlobalOptions.Settings(parse);
@@ -36,6 +37,8 @@ public static class ImportCommand
 
             var request = new ImportRequest { Contributors = contributors, Tags = tagList, Actor = "cli:" + Environment.UserName };
             await using var rt = await AtelierRuntime.OpenAsync(settings, ct: ct);
+            var wait = !parse.GetValue(noWait);
+            rt.Log.StartSequencer();
             var (files, failures) = ImportService.ExpandPaths(parse.GetValue(paths)!);
             var asJson = parse.GetValue(json);
             var summary = new Summary();
@@ -47,11 +50,11 @@ public static class ImportCommand
 
             if (!asJson && Output.Interactive && files.Count > 1)
             {
-                await RunWithProgressAsync(rt, files, request, summary, ct);
+                await RunWithProgressAsync(rt, files, request, wait, summary, ct);
             }
             else
             {
-                await foreach (var outcome in rt.Import.ImportManyAsync(files, request, settings.MaxUploadBytes, ct))
+                await foreach (var outcome in rt.Import.ImportManyAsync(files, request, settings.MaxUploadBytes, wait, ct))
                 {
                     summary.Add(outcome);
                     Report(outcome, asJson, quiet: false);
@@ -73,7 +76,7 @@ public static class ImportCommand
         return cmd;
     }
 
-    private static async Task RunWithProgressAsync(AtelierRuntime rt, List<string> files, ImportRequest request, Summary summary, CancellationToken ct)
+    private static async Task RunWithProgressAsync(AtelierRuntime rt, List<string> files, ImportRequest request, bool wait, Summary summary, CancellationToken ct)
     {
         var sizes = files.Select(f => { try { return new FileInfo(f).Length; } catch (IOException) { return 0L; } }).ToArray();
         var problems = new List<ImportOutcome>();
@@ -90,7 +93,7 @@ public static class ImportCommand
             {
                 var task = ctx.AddTask($"Importing {files.Count} files", maxValue: Math.Max(1, sizes.Sum()));
                 var i = 0;
-                await foreach (var outcome in rt.Import.ImportManyAsync(files, request, rt.Settings.MaxUploadBytes, ct))
+                await foreach (var outcome in rt.Import.ImportManyAsync(files, request, rt.Settings.MaxUploadBytes, wait, ct))
                 {
                     summary.Add(outcome);
                     if (outcome.Status == ImportStatus.Failed)
@@ -115,7 +118,7 @@ public static class ImportCommand
     {
         if (asJson)
         {
-            Output.Json(new { path = o.Path, status = o.Status, workId = o.WorkId, error = o.Error });
+            Output.Json(new { path = o.Path, status = o.Status, workId = o.WorkId, error = o.Error, logIndex = o.LogIndex, pendingTicket = o.LogIndex is null ? o.LogSeq : null });
             return;
         }
 
@@ -126,7 +129,7 @@ public static class ImportCommand
 
         Console.WriteLine(o.Status switch
         {
-            ImportStatus.Imported => $"imported  {o.WorkId}  {o.Path}",
+            ImportStatus.Imported => o.LogIndex is { } index ? $"imported  {o.WorkId}  {o.Path}  (log #{index})" : $"imported  {o.WorkId}  {o.Path}  (log ticket {o.LogSeq}, pending)",
             ImportStatus.Duplicate => $"duplicate {o.WorkId}  {o.Path}",
             _ => $"failed    {o.Path}: {o.Error}",
         });

@@ -10,16 +10,21 @@ public static class InitCommand
     public static Command Build()
     {
         var json = GlobalOptions.Json();
-        var cmd = new Command("init", "Create the data directory and print an owner API key (shown once)") { json };
+        var origin = new Option<string?>("--log-origin") { Description = $"The transparency log's origin line, a schema-less URL naming it (default {AtelierSettings.DefaultLogOrigin}; or set ATELIER_LOG_ORIGIN)" };
+        var cmd = new Command("init", "Create the data directory and the log key, and print an owner API key (shown once)") { origin, json };
         cmd.SetAction(async (parse, ct) =>
         {
             var settings = GlobalOptions.Settings(parse);
+            if (parse.GetValue(origin) is { Length: > 0 } o)
+            {
+                settings = settings with { LogOrigin = o.Trim() };
+            }
             await using var rt = await AtelierRuntime.OpenAsync(settings, ct: ct);
             var created = await EnsureOwnerKeyAsync(rt, ct);
             var asJson = parse.GetValue(json);
             if (asJson)
             {
-                Output.Json(new { dataDirectory = settings.DataDirectory, database = settings.Database is null ? "sqlite" : "postgresql", ownerKey = created?.Secret, ownerKeyId = created?.Key.Id });
+                Output.Json(new { dataDirectory = settings.DataDirectory, database = settings.Database is null ? "sqlite" : "postgresql", ownerKey = created?.Secret, ownerKeyId = created?.Key.Id, logKey = rt.Log.Verifier.KeyString });
                 return ExitCodes.Ok;
             }
 
@@ -31,6 +36,7 @@ public static class InitCommand
             else
             {
                 Console.WriteLine($"Initialised Atelier in {settings.DataDirectory}");
+                Console.WriteLine($"Transparency log verifier key: {rt.Log.Verifier.KeyString}");
                 PrintKey(created);
             }
 
