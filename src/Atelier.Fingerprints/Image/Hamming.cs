@@ -24,6 +24,16 @@ public static partial class Hamming
             : FindWithinScalar(hashes, query, radius, matches);
     }
 
+    /// <summary>True when <see cref="FindWithinVectorized"/> runs vector code on this machine.</summary>
+    public static bool VectorizedSupported => Vectorized.IsSupported;
+
+    /// <summary>The AVX2 path, whatever <see cref="Path"/> chose (for tests and benchmarks); scalar where AVX2 is missing.</summary>
+    public static int FindWithinVectorized(ReadOnlySpan<PdqHash> hashes, in PdqHash query, int radius, List<int> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        return Vectorized.FindWithin(hashes, query, radius, matches);
+    }
+
     /// <summary>The scalar reference path: XOR and POPCNT over the four words.</summary>
     public static int FindWithinScalar(ReadOnlySpan<PdqHash> hashes, in PdqHash query, int radius, List<int> matches)
     {
