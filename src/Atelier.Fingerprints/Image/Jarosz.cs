@@ -79,6 +79,17 @@ internal static class Jarosz
     }
 
     /// <summary>
+    /// Lengths of upstream's four phases for a window over <paramref name="length"/> samples: accumulate
+    /// half a window, write with a growing window, with the full window, then with a shrinking one. An
+    /// even window reaches one sample further back than forward, as upstream's does.
+    /// </summary>
+    private static (int Accumulate, int Grow, int Full, int Shrink) Phases(int window, int length)
+    {
+        var half = (window + 2) / 2;
+        return (half - 1, window - half + 1, length - window, half - 1);
+    }
+
+    /// <summary>
     /// Box filter along each row. Upstream's four phases: accumulate half a window, write with a
     /// growing window, write with the full window, write with a shrinking window.
     /// </summary>
@@ -90,11 +101,7 @@ internal static class Jarosz
             return;
         }
 
-        var half = (window + 2) / 2;
-        var phase1 = half - 1;
-        var phase2 = window - half + 1;
-        var phase3 = width - window;
-        var phase4 = half - 1;
+        var (phase1, phase2, phase3, phase4) = Phases(window, width);
         for (var y = 0; y < height; y++)
         {
             var input = src.Slice(y * width, width);
@@ -143,11 +150,7 @@ internal static class Jarosz
             return;
         }
 
-        var half = (window + 2) / 2;
-        var phase1 = half - 1;
-        var phase2 = window - half + 1;
-        var phase3 = height - window;
-        var phase4 = half - 1;
+        var (phase1, phase2, phase3, phase4) = Phases(window, height);
         var rentedSum = ArrayPool<float>.Shared.Rent(width);
         try
         {

@@ -4,8 +4,8 @@ using VipsImage = NetVips.Image;
 
 namespace Atelier.Fingerprints.Tests.Image;
 
-/// <summary>Decoded pixels, tightly packed, ready for <see cref="PdqHasher"/>.</summary>
-public sealed record DecodedImage(byte[] Pixels, int Width, int Height, PixelFormat Format)
+/// <summary>Decoded pixels, tightly packed, ready for <see cref="PdqHasher"/>, with the size of the file's image before shrinking (0 when unknown).</summary>
+public sealed record DecodedImage(byte[] Pixels, int Width, int Height, PixelFormat Format, int SourceWidth = 0, int SourceHeight = 0)
 {
     /// <summary>Bytes per pixel.</summary>
     public int Channels => (int)Format;
@@ -21,8 +21,10 @@ public static class VipsDecoder
     /// <summary>Decodes a file shrunk to fit <paramref name="maxSide"/>×<paramref name="maxSide"/> (never enlarged).</summary>
     public static DecodedImage Load(string path, int maxSide)
     {
+        using var header = VipsImage.NewFromFile(path, access: Enums.Access.Sequential);
         using var thumb = VipsImage.Thumbnail(path, maxSide, height: maxSide, size: Enums.Size.Down);
-        return ToPixels(thumb);
+        var swapped = header.Contains("orientation") && header.Get("orientation") is int o && o >= 5;
+        return ToPixels(thumb) with { SourceWidth = swapped ? header.Height : header.Width, SourceHeight = swapped ? header.Width : header.Height };
     }
 
     /// <summary>Decodes encoded bytes shrunk to fit <paramref name="maxSide"/>×<paramref name="maxSide"/>.</summary>
