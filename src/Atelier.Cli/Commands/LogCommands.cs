@@ -15,37 +15,77 @@ public static class LogCommands
 {
     public static Command Proof()
     {
-        var id = new Argument<string>("work-id") { Description = "The work whose registration to prove" };
-        var output = new Option<string?>("--output", "-o") { Description = "Where to write the receipt (default <work-id>.tlog-proof)" };
+        var id = new Argument<string?>("work-id") { Description = "The work whose registration to prove", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Write a receipt for every live work into the --output folder" };
+        var output = new Option<string?>("--output", "-o") { Description = "Where to write the receipt (default <work-id>.tlog-proof); with --all, a folder" };
         var json = GlobalOptions.Json();
-        var cmd = new Command("proof", "Write the work's registration receipt, a .tlog-proof file anyone can check offline") { id, output, json };
+        var cmd = new Command("proof", "Write a work's registration receipt, a .tlog-proof file anyone can check offline") { id, all, output, json };
         cmd.SetAction(async (parse, ct) =>
         {
-            var workId = parse.GetValue(id)!;
-            await using var rt = await AtelierRuntime.OpenAsync(GlobalOptions.Settings(parse), ct: ct);
-            if (await rt.Works.GetAsync(workId, ct) is null)
+            var workId = parse.GetValue(id);
+            var everything = parse.GetValue(all);
+            if (everything == (workId is not null))
             {
-                Output.Error($"no work has the id '{workId}'");
-                return ExitCodes.SomeFailed;
+                throw new UsageException("name one work id, or pass --all");
             }
 
-            // If no sequencer runs anywhere, this process sequences the pending entry itself.
+            await using var rt = await AtelierRuntime.OpenAsync(GlobalOptions.Settings(parse), ct: ct);
+
+            // If no sequencer runs anywhere, this process sequences pending entries itself.
             rt.Log.StartSequencer();
-            var receipt = await rt.Log.ProveWorkAsync(workId, ct);
-            var path = Path.GetFullPath(parse.GetValue(output) ?? workId + Receipt.FileExtension);
-            await File.WriteAllBytesAsync(path, receipt.Format(), ct);
-            if (parse.GetValue(json))
+            if (!everything)
             {
-                Output.Json(new { workId, path, index = receipt.Index });
+                if (await rt.Works.GetAsync(workId!, ct) is null)
+                {
+                    Output.Error($"no work has the id '{workId}'");
+                    return ExitCodes.SomeFailed;
+                }
+
+                var path = Path.GetFullPath(parse.GetValue(output) ?? workId + Receipt.FileExtension);
+                var index = await WriteReceiptAsync(rt, workId!, path, ct);
+                Report(parse.GetValue(json), workId!, path, index);
+                return ExitCodes.Ok;
             }
-            else
+
+            var folder = Path.GetFullPath(parse.GetValue(output) ?? ".");
+            Directory.CreateDirectory(folder);
+            for (var offset = 0; ; offset += WorkService.MaxPageSize)
             {
-                Console.WriteLine($"Wrote {path} (log index {receipt.Index})");
+                var page = await rt.Works.ListAsync(new Core.WorkQuery { Offset = offset, Limit = WorkService.MaxPageSize }, ct);
+                foreach (var w in page.Items)
+                {
+                    var path = Path.Combine(folder, w.Id + Receipt.FileExtension);
+                    Report(parse.GetValue(json), w.Id, path, await WriteReceiptAsync(rt, w.Id, path, ct));
+                }
+
+                if (page.Items.Count < WorkService.MaxPageSize)
+                {
+                    break;
+                }
             }
 
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    private static async Task<long> WriteReceiptAsync(AtelierRuntime rt, string workId, string path, CancellationToken ct)
+    {
+        var receipt = await rt.Log.ProveWorkAsync(workId, ct);
+        await File.WriteAllBytesAsync(path, receipt.Format(), ct);
+        return receipt.Index;
+    }
+
+    private static void Report(bool json, string workId, string path, long index)
+    {
+        if (json)
+        {
+            Output.Json(new { workId, path, index });
+        }
+        else
+        {
+            Console.WriteLine($"Wrote {path} (log index {index})");
+        }
     }
 
     public static Command Verify()
