@@ -1,3 +1,4 @@
+using Atelier.Core;
 using Atelier.Storage.Sql;
 
 namespace Atelier.Storage.Tests.Sql;
@@ -14,33 +15,37 @@ public abstract partial class CatalogStoreConformance
 
     private static readonly TimeSpan PastShortTtl = TimeSpan.FromMilliseconds(600);
 
+    /// <summary>Takes or renews the sequencer lease for a long while.</summary>
+    private Task<bool> TakeAsync(ICatalogStore store, string holder) =>
+        store.TryAcquireLeaseAsync(Sequencer, holder, LongTtl, Ct);
+
     [Fact]
     public async Task TryAcquireLeaseAsync_heldByAnother_isRefusedUntilReleased()
     {
         var store = await OpenStoreAsync();
 
-        Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "server-a", LongTtl, Ct));
-        Assert.False(await store.TryAcquireLeaseAsync(Sequencer, "server-b", LongTtl, Ct));
-        Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "server-a", LongTtl, Ct));
+        Assert.True(await TakeAsync(store, "server-a"));
+        Assert.False(await TakeAsync(store, "server-b"));
+        Assert.True(await TakeAsync(store, "server-a"));
         Assert.True(await store.TryAcquireLeaseAsync("另一个租约", "server-b", LongTtl, Ct));
 
         await store.ReleaseLeaseAsync(Sequencer, "server-a", Ct);
 
-        Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "server-b", LongTtl, Ct));
-        Assert.False(await store.TryAcquireLeaseAsync(Sequencer, "server-a", LongTtl, Ct));
+        Assert.True(await TakeAsync(store, "server-b"));
+        Assert.False(await TakeAsync(store, "server-a"));
     }
 
     [Fact]
     public async Task ReleaseLeaseAsync_byAnotherHolder_leavesTheLease()
     {
         var store = await OpenStoreAsync();
-        Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "server-a", LongTtl, Ct));
+        Assert.True(await TakeAsync(store, "server-a"));
 
         await store.ReleaseLeaseAsync(Sequencer, "server-b", Ct);
         await store.ReleaseLeaseAsync("another lease", "server-a", Ct);
 
-        Assert.False(await store.TryAcquireLeaseAsync(Sequencer, "server-b", LongTtl, Ct));
-        Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "server-a", LongTtl, Ct));
+        Assert.False(await TakeAsync(store, "server-b"));
+        Assert.True(await TakeAsync(store, "server-a"));
     }
 
     [Fact]
@@ -51,8 +56,8 @@ public abstract partial class CatalogStoreConformance
 
         await Task.Delay(PastShortTtl, Ct);
 
-        Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "server-b", LongTtl, Ct));
-        Assert.False(await store.TryAcquireLeaseAsync(Sequencer, "server-a", LongTtl, Ct));
+        Assert.True(await TakeAsync(store, "server-b"));
+        Assert.False(await TakeAsync(store, "server-a"));
     }
 
     [Fact]
@@ -60,11 +65,11 @@ public abstract partial class CatalogStoreConformance
     {
         var store = await OpenStoreAsync();
         Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "server-a", ShortTtl, Ct));
-        Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "server-a", LongTtl, Ct));
+        Assert.True(await TakeAsync(store, "server-a"));
 
         await Task.Delay(PastShortTtl, Ct);
 
-        Assert.False(await store.TryAcquireLeaseAsync(Sequencer, "server-b", LongTtl, Ct));
+        Assert.False(await TakeAsync(store, "server-b"));
     }
 
     [Fact]
@@ -80,7 +85,7 @@ public abstract partial class CatalogStoreConformance
         await Assert.ThrowsAsync<ArgumentException>(() => store.TryAcquireLeaseAsync(Sequencer, new string('x', SqlCatalogStore.MaxLeaseNameLength + 1), LongTtl, Ct));
         await Assert.ThrowsAsync<ArgumentNullException>(() => store.ReleaseLeaseAsync(Sequencer, null!, Ct));
 
-        Assert.True(await store.TryAcquireLeaseAsync(Sequencer, "a", LongTtl, Ct));
+        Assert.True(await TakeAsync(store, "a"));
     }
 
     [Fact]
@@ -91,7 +96,7 @@ public abstract partial class CatalogStoreConformance
         var racing = stores.Select(async (store, i) =>
         {
             await start.Task;
-            return await store.TryAcquireLeaseAsync(Sequencer, $"server-{i}", LongTtl, Ct);
+            return await TakeAsync(store, $"server-{i}");
         }).ToArray();
 
         start.SetResult();
