@@ -21,6 +21,22 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string IdentityPrimaryKey => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
 
+    // Identity columns draw from a sequence, which never hands a number out twice.
+    public override string SequencePrimaryKey => IdentityPrimaryKey;
+
+    public override string BlobType => "bytea";
+
+    // The server's clock, shared by every Atelier process on every machine. now() is the start of the
+    // transaction; the statements that read it run alone in theirs.
+    public override string CurrentTime => "now()";
+
+    public override void SetDuration(DbParameter parameter, TimeSpan duration)
+    {
+        var npgsql = (NpgsqlParameter)parameter;
+        npgsql.NpgsqlDbType = NpgsqlDbType.Interval;
+        npgsql.Value = duration;
+    }
+
     public override void SetTime(DbParameter parameter, DateTimeOffset? utc)
     {
         var npgsql = (NpgsqlParameter)parameter;

@@ -2,7 +2,7 @@ namespace Atelier.Storage.Sql;
 
 /// <summary>
 /// The catalog schema, step by step. To change the schema, append a step with the next version
-/// (fingerprints, log state and licences come this way); <see cref="SqlCatalogStore.MigrateAsync"/>
+/// (fingerprints and licences come this way); <see cref="SqlCatalogStore.MigrateAsync"/>
 /// applies the missing ones in order. The DDL is the common subset of SQLite and PostgreSQL.
 /// </summary>
 public static class CatalogMigrations
@@ -10,6 +10,7 @@ public static class CatalogMigrations
     public static IReadOnlyList<SqlMigration> All { get; } =
     [
         new(1, "works, contributors, tags, history and API keys", Works),
+        new(2, "transparency log queue, sequencing state and leases", Log),
     ];
 
     private static string Works(SqlDialect d) => $"""
@@ -66,6 +67,35 @@ public static class CatalogMigrations
             created_at {d.TimeType} NOT NULL,
             revoked_at {d.TimeType},
             last_used_at {d.TimeType}
+        );
+        """;
+
+    private static string Log(SqlDialect d) => $"""
+        -- The queue of transparency-log entries. seq is the queue order; log_index, set once a signed
+        -- checkpoint covers the entry, is its place in the log.
+        CREATE TABLE log_entries (
+            seq {d.SequencePrimaryKey},
+            work_id TEXT REFERENCES works (id),
+            entry {d.BlobType} NOT NULL,
+            created_at {d.TimeType} NOT NULL,
+            log_index BIGINT CHECK (log_index >= 0)
+        );
+        -- The sequencer's scan: only what waits, in queue order, however long the log grows.
+        CREATE INDEX log_entries_pending ON log_entries (seq) WHERE log_index IS NULL;
+        CREATE UNIQUE INDEX log_entries_index ON log_entries (log_index) WHERE log_index IS NOT NULL;
+        CREATE INDEX log_entries_work ON log_entries (work_id, seq) WHERE work_id IS NOT NULL;
+
+        CREATE TABLE log_state (
+            -- A single row: the key can only be 1.
+            id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            size BIGINT NOT NULL CHECK (size >= 0),
+            checkpoint {d.BlobType} NOT NULL
+        );
+
+        CREATE TABLE leases (
+            name TEXT NOT NULL PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at {d.TimeType} NOT NULL
         );
         """;
 }

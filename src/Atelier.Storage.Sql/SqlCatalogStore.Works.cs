@@ -22,15 +22,20 @@ public abstract partial class SqlCatalogStore
         "w.id, w.title, w.kind, w.original_file_name, w.media_type, w.byte_size, w.sha256, w.registered_at, w.metadata, w.deleted_at";
 
     /// <inheritdoc />
-    public async Task<AddWorkResult> AddWorkAsync(Work work, string? actor, CancellationToken ct = default)
+    public async Task<AddWorkResult> AddWorkAsync(Work work, string? actor, byte[]? logEntry = null, CancellationToken ct = default)
     {
         ValidateWork(work);
         StoredText.Validate(actor, "the actor", nameof(actor));
+        if (logEntry is not null)
+        {
+            ValidateLogEntry(logEntry, nameof(logEntry));
+        }
+
         var metadata = MetadataJson.Serialize(work.Metadata);
         for (var attempt = 0; attempt < AddAttempts; attempt++)
         {
             var result = await InTransactionAsync(write: true,
-                (connection, transaction) => TryAddWorkAsync(connection, transaction, work, metadata, actor, ct), ct).ConfigureAwait(false);
+                (connection, transaction) => TryAddWorkAsync(connection, transaction, work, metadata, actor, logEntry, ct), ct).ConfigureAwait(false);
             if (result is not null)
             {
                 return result;
@@ -44,7 +49,7 @@ public abstract partial class SqlCatalogStore
     /// The work added, or the live work that already has its content; null when that work was
     /// deleted between our insert and our lookup.
     /// </summary>
-    private async Task<AddWorkResult?> TryAddWorkAsync(DbConnection connection, DbTransaction transaction, Work work, string metadata, string? actor, CancellationToken ct)
+    private async Task<AddWorkResult?> TryAddWorkAsync(DbConnection connection, DbTransaction transaction, Work work, string metadata, string? actor, byte[]? logEntry, CancellationToken ct)
     {
         bool inserted;
         try
@@ -72,8 +77,9 @@ public abstract partial class SqlCatalogStore
         }
 
         await InsertWorkDetailsAsync(connection, transaction, work, actor, ct).ConfigureAwait(false);
+        long? logSeq = logEntry is null ? null : await InsertLogEntryAsync(connection, transaction, work.Id, logEntry, ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return AddWorkResult.Inserted(work.Id);
+        return AddWorkResult.Inserted(work.Id, logSeq);
     }
 
     /// <summary>Inserts the works row; false when a live work already has the hash.</summary>

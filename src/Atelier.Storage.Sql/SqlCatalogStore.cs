@@ -182,8 +182,11 @@ public abstract partial class SqlCatalogStore : ICatalogStore
     private protected static void AddInt32(DbCommand command, string name, int? value) =>
         Add(command, name, DbType.Int32, value);
 
-    private protected static void AddInt64(DbCommand command, string name, long value) =>
+    private protected static DbParameter AddInt64(DbCommand command, string name, long? value) =>
         Add(command, name, DbType.Int64, value);
+
+    private protected static void AddBytes(DbCommand command, string name, byte[] value) =>
+        Add(command, name, DbType.Binary, value);
 
     private protected void AddTime(DbCommand command, string name, DateTimeOffset? value)
     {
@@ -201,13 +204,14 @@ public abstract partial class SqlCatalogStore : ICatalogStore
         command.Parameters.Add(parameter);
     }
 
-    private static void Add(DbCommand command, string name, DbType type, object? value)
+    private static DbParameter Add(DbCommand command, string name, DbType type, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.DbType = type;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
+        return parameter;
     }
 
     /// <summary>Runs the command, maps every row, and disposes the command.</summary>

@@ -24,6 +24,23 @@ internal sealed class SqliteDialect : SqlDialect
     // A rowid alias: assigned in increasing order, and never reused because events are never deleted.
     public override string IdentityPrimaryKey => "INTEGER NOT NULL PRIMARY KEY";
 
+    // Without AUTOINCREMENT a rowid alias takes max(rowid) + 1, which reuses the number of a deleted last row.
+    public override string SequencePrimaryKey => "INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT";
+
+    public override string BlobType => "BLOB";
+
+    // SQLite's clock is the operating system's: every process using the file runs on this one machine
+    // (WAL needs shared memory, so never over a network share), so all of them read the same clock, as
+    // C#'s would. 'subsec' (SQLite 3.42) gives milliseconds; rounding keeps float error out of the integer.
+    public override string CurrentTime => "(CAST(round(unixepoch('subsec') * 1000) AS INTEGER) * 1000)";
+
+    public override void SetDuration(DbParameter parameter, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        parameter.DbType = DbType.Int64;
+        parameter.Value = duration.Ticks / (TimeSpan.TicksPerMillisecond / 1000);
+    }
+
     public override void SetTime(DbParameter parameter, DateTimeOffset? utc)
     {
         ArgumentNullException.ThrowIfNull(parameter);

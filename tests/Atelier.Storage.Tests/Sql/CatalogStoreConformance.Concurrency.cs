@@ -1,3 +1,4 @@
+using System.Text;
 using Atelier.Core;
 using Atelier.Storage.Sql;
 
@@ -18,7 +19,7 @@ public abstract partial class CatalogStoreConformance
     }
 
     [Fact]
-    public async Task AddWorkAsync_sameHashFromSixteenStoresAtOnce_addsExactlyOne()
+    public async Task AddWorkAsync_sameHashFromSixteenStoresAtOnce_addsAndQueuesExactlyOne()
     {
         var stores = await OpenStoresAsync(Writers);
         var sha256 = RandomSha256();
@@ -27,7 +28,7 @@ public abstract partial class CatalogStoreConformance
         var racing = works.Select(async (work, i) =>
         {
             await start.Task;
-            return await stores[i].AddWorkAsync(work, $"writer {i}", Ct);
+            return await stores[i].AddWorkAsync(work, $"writer {i}", Encoding.UTF8.GetBytes(work.Id), Ct);
         }).ToArray();
 
         start.SetResult();
@@ -35,6 +36,11 @@ public abstract partial class CatalogStoreConformance
 
         var added = Assert.Single(results, r => r.Added);
         Assert.All(results, r => Assert.Equal(added.WorkId, r.WorkId));
+        Assert.All(results.Where(r => !r.Added), r => Assert.Null(r.LogSeq));
+        var queued = Assert.Single(await stores[0].GetPendingLogEntriesAsync(100, Ct));
+        Assert.Equal(added.LogSeq, queued.Seq);
+        Assert.Equal(added.WorkId, queued.WorkId);
+        Assert.Equal(Encoding.UTF8.GetBytes(added.WorkId), queued.Entry);
         var page = await stores[0].ListWorksAsync(new WorkQuery(), Ct);
         Assert.Equal(added.WorkId, Assert.Single(page.Items).Id);
         var winner = works.Single(w => w.Id == added.WorkId);
@@ -57,7 +63,7 @@ public abstract partial class CatalogStoreConformance
             var added = new List<AddWorkResult>();
             for (var i = 0; i < perStore; i++)
             {
-                added.Add(await store.AddWorkAsync(NewWork($"store {s} work {i}", tags: ["crowd"]), null, Ct));
+                added.Add(await store.AddWorkAsync(NewWork($"store {s} work {i}", tags: ["crowd"]), null, ct: Ct));
             }
 
             return added;

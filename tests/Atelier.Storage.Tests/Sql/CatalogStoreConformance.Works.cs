@@ -33,7 +33,7 @@ public abstract partial class CatalogStoreConformance
             ByteSize = 5_000_000_000,
         };
 
-        var result = await store.AddWorkAsync(work, "owner", Ct);
+        var result = await store.AddWorkAsync(work, "owner", ct: Ct);
 
         Assert.Equal(AddWorkResult.Inserted(work.Id), result);
         AssertSameWork(work, await store.GetWorkAsync(work.Id, Ct));
@@ -169,7 +169,7 @@ public abstract partial class CatalogStoreConformance
         var first = await AddAsync(store, NewWork("first"));
         var second = NewWork("second", registeredAt: T0.AddMinutes(1), sha256: first.Sha256, tags: ["x"], contributors: [new("Ann", "painter")]);
 
-        var result = await store.AddWorkAsync(second, "tester", Ct);
+        var result = await store.AddWorkAsync(second, "tester", ct: Ct);
 
         Assert.Equal(AddWorkResult.Duplicate(first.Id), result);
         Assert.Null(await store.GetWorkAsync(second.Id, Ct));
@@ -187,12 +187,12 @@ public abstract partial class CatalogStoreConformance
         Assert.True(await store.DeleteWorkAsync(old.Id, T0.AddMinutes(1), "owner", Ct));
         var again = NewWork("again", registeredAt: T0.AddMinutes(2), sha256: old.Sha256);
 
-        var result = await store.AddWorkAsync(again, "owner", Ct);
+        var result = await store.AddWorkAsync(again, "owner", ct: Ct);
 
         Assert.Equal(AddWorkResult.Inserted(again.Id), result);
         AssertSameWork(again, await store.FindBySha256Async(old.Sha256, Ct));
         AssertSameWork(old with { DeletedAt = T0.AddMinutes(1) }, await store.GetWorkAsync(old.Id, Ct));
-        Assert.Equal(AddWorkResult.Duplicate(again.Id), await store.AddWorkAsync(NewWork(sha256: old.Sha256), null, Ct));
+        Assert.Equal(AddWorkResult.Duplicate(again.Id), await store.AddWorkAsync(NewWork(sha256: old.Sha256), null, ct: Ct));
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public abstract partial class CatalogStoreConformance
         var first = await AddAsync(store, NewWork("first"));
         var clash = NewWork("clash", tags: ["clash"]) with { Id = first.Id };
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AddWorkAsync(clash, null, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AddWorkAsync(clash, null, ct: Ct));
 
         AssertSameWork(first, await store.GetWorkAsync(first.Id, Ct));
         Assert.Null(await store.FindBySha256Async(clash.Sha256, Ct));
@@ -232,7 +232,7 @@ public abstract partial class CatalogStoreConformance
 
         foreach (var work in invalid)
         {
-            await Assert.ThrowsAsync<ArgumentException>(() => store.AddWorkAsync(work, null, Ct));
+            await Assert.ThrowsAsync<ArgumentException>(() => store.AddWorkAsync(work, null, ct: Ct));
         }
 
         Assert.Equal(0, (await store.ListWorksAsync(new WorkQuery(), Ct)).Total);

@@ -85,7 +85,7 @@ public abstract partial class CatalogStoreConformance : IAsyncLifetime
 
     protected static async Task<Work> AddAsync(ICatalogStore store, Work work, string? actor = "tester")
     {
-        var result = await store.AddWorkAsync(work, actor, TestContext.Current.CancellationToken);
+        var result = await store.AddWorkAsync(work, actor, ct: TestContext.Current.CancellationToken);
         Assert.True(result.Added, $"work '{work.Title}' was not added");
         Assert.Equal(work.Id, result.WorkId);
         return work;
