@@ -25,7 +25,7 @@ public class ImportServiceTests
         var (files, failures) = ImportService.ExpandPaths([src]);
         Assert.Empty(failures);
         var outcomes = new List<ImportOutcome>();
-        await foreach (var o in t.Runtime.Import.ImportManyAsync(files, Request, 1 << 30, TestContext.Current.CancellationToken))
+        await foreach (var o in t.Runtime.Import.ImportManyAsync(files, Request, 1 << 30, ct: TestContext.Current.CancellationToken))
         {
             outcomes.Add(o);
         }
