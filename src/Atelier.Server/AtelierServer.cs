@@ -7,7 +7,7 @@ namespace Atelier.Server;
 /// The HTTP host. Thin: it maps requests onto <see cref="AtelierRuntime"/>'s services. Every endpoint
 /// needs an API key (the fallback policy) except /health and, later, the public log.
 /// </summary>
-public static class AtelierServer
+public static partial class AtelierServer
 {
     public const string DefaultUrl = "http://127.0.0.1:5000";
 
@@ -34,6 +34,8 @@ public static class AtelierServer
         app.UseAtelierApi();
 
         // Every server competes for the sequencer's lease; one sequences, the others' uploads wait for it.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Atelier.Log");
+        runtime.Log.OnError = ex => SequencerRetrying(logger, ex);
         runtime.Log.StartSequencer();
         return app;
     }
@@ -73,6 +75,9 @@ public static class AtelierServer
         }).AllowAnonymous().WithTags("Health").WithSummary("Liveness and database reachability; needs no key.");
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log sequencer will retry after an error")]
+    private static partial void SequencerRetrying(ILogger logger, Exception ex);
 
     /// <summary>Errors the framework raises while reading a request keep their own status (413 for a body too large).</summary>
     private static int StatusFor(Exception ex) => ex switch

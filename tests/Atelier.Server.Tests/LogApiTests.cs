@@ -35,8 +35,10 @@ public class LogApiTests
         Assert.Equal(3 * 32, (await tile.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length);
         using var bundle = await anonymous.GetAsync("/log/tile/entries/000.p/3", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
-        using var missing = await anonymous.GetAsync("/log/tile/0/../../etc/passwd", TestContext.Current.CancellationToken);
+        using var missing = await anonymous.GetAsync("/log/tile/0/..%2F..%2Fetc%2Fpasswd", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using var malformed = await anonymous.GetAsync("/log/tile/0/abc", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
 
         var consistency = await anonymous.GetFromJsonAsync<JsonElement>("/log/proof/consistency?old=1&new=3", TestContext.Current.CancellationToken);
         Assert.NotEmpty(consistency.GetProperty("proof").EnumerateArray());

@@ -52,6 +52,9 @@ public sealed class RegistrationLog : IAsyncDisposable
     /// <summary>The last error the sequencer met (it retries); null while healthy.</summary>
     public Exception? LastError { get; private set; }
 
+    /// <summary>Called with each error the sequencer meets before it retries (hosts log it).</summary>
+    public Action<Exception>? OnError { get; set; }
+
     /// <summary>The canonical registration entry for a work: hashes only, never content or names in clear.</summary>
     public static byte[] EntryFor(Work work)
     {
@@ -137,19 +140,19 @@ public sealed class RegistrationLog : IAsyncDisposable
     private async Task RunAsync(NoteSigner signer, CancellationToken stop)
     {
         LogWriter? writer = null;
-        var leaseUntil = DateTimeOffset.MinValue;
+        DateTimeOffset? leaseUntil = null;
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 var now = _clock.GetUtcNow();
-                if (now > leaseUntil - (_options.LeaseTtl / 2))
+                if (leaseUntil is not { } until || now > until - (_options.LeaseTtl / 2))
                 {
                     if (!await _db.TryAcquireLeaseAsync(_options.LeaseName, _holder, _options.LeaseTtl, stop).ConfigureAwait(false))
                     {
                         // Another process sequences; our view of the log is stale from here on.
                         writer = null;
-                        leaseUntil = DateTimeOffset.MinValue;
+                        leaseUntil = null;
                         await PauseAsync(_options.LeaseTtl / 4, stop).ConfigureAwait(false);
                         continue;
                     }
@@ -190,10 +193,12 @@ public sealed class RegistrationLog : IAsyncDisposable
             {
                 break;
             }
-            catch (Exception ex) when (ex is LogConflictException or LogStorageException or IOException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+            catch (Exception ex)
             {
-                // Reload before trying again: another sequencer may have moved the log, or storage failed.
+                // The sequencer must never die silently: whatever failed (another sequencer moved the log,
+                // storage or the database failed), reload and try again; LastError tells observers why.
                 LastError = ex;
+                OnError?.Invoke(ex);
                 writer = null;
                 await PauseAsync(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
             }

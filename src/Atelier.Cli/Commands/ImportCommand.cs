@@ -38,6 +38,7 @@ public static class ImportCommand
             var request = new ImportRequest { Contributors = contributors, Tags = tagList, Actor = "cli:" + Environment.UserName };
             await using var rt = await AtelierRuntime.OpenAsync(settings, ct: ct);
             var wait = !parse.GetValue(noWait);
+            rt.Log.OnError = ex => Console.Error.WriteLine("warning: the log sequencer will retry after: " + ex.Message);
             rt.Log.StartSequencer();
             var (files, failures) = ImportService.ExpandPaths(parse.GetValue(paths)!);
             var asJson = parse.GetValue(json);
