@@ -9,7 +9,7 @@ namespace Atelier.Fingerprints.Text;
 /// ordinal in the work; see <see cref="TextIndex"/>). A directory over the top bits of the hash
 /// narrows each lookup to a handful of entries, so a lookup costs one or two cache misses instead
 /// of a binary search over millions of keys. Twelve bytes per posting plus four per directory
-/// bucket (about one bucket per four postings).
+/// bucket (one bucket per four to eight postings).
 /// </summary>
 internal sealed class PostingRun
 {
@@ -28,7 +28,7 @@ internal sealed class PostingRun
         _keys = keys;
         _postings = postings;
         Count = count;
-        var bits = Math.Clamp(BitOperations.Log2((uint)Math.Max(count / 4, 1)) + 1, MinDirectoryBits, MaxDirectoryBits);
+        var bits = Math.Clamp(BitOperations.Log2((uint)Math.Max(count / 4, 1)), MinDirectoryBits, MaxDirectoryBits);
         _shift = 64 - bits;
         _directory = new int[(1 << bits) + 1];
         var k = 0;

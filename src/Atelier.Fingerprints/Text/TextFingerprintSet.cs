@@ -81,7 +81,7 @@ public sealed class TextFingerprintSet
     /// <summary>The compact encoding: a header, the signature, then delta-coded fingerprints.</summary>
     public byte[] ToBytes()
     {
-        var buffer = new byte[64 + (_signature.Length * 4) + (_hashes.Length * 23)];
+        var buffer = new byte[64 + (_signature.Length * 4) + (_hashes.Length * (8 + (3 * Varint.MaxBytes)))];
         var w = new Writer(buffer);
         w.Bytes(Magic);
         w.Byte(FormatVersion);
@@ -236,16 +236,7 @@ public sealed class TextFingerprintSet
             Length += 8;
         }
 
-        public void VarUInt(uint value)
-        {
-            while (value >= 0x80)
-            {
-                _buffer[Length++] = (byte)(value | 0x80);
-                value >>= 7;
-            }
-
-            _buffer[Length++] = (byte)value;
-        }
+        public void VarUInt(uint value) => Length = Varint.Write(_buffer, Length, value);
     }
 
     private ref struct Reader(ReadOnlySpan<byte> data)

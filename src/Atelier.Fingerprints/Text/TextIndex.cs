@@ -103,10 +103,12 @@ public sealed class TextIndex : IDisposable
     /// Adds a work, replacing any earlier fingerprints under the same id.
     /// </summary>
     /// <exception cref="ArgumentException">The id is empty, or the set was made with other options or another normaliser version.</exception>
+    /// <exception cref="InvalidOperationException">The index would hold more than 2^32 − 1 fingerprints; nothing was changed.</exception>
     public void Add(string workId, TextFingerprintSet fingerprints) => AddRange([new KeyValuePair<string, TextFingerprintSet>(workId, fingerprints)]);
 
     /// <summary>Adds many works at once (one sort instead of one per work): the way to load an index at start.</summary>
     /// <exception cref="ArgumentException">An id is empty or repeated, or a set was made with other options or another normaliser version.</exception>
+    /// <exception cref="InvalidOperationException">The index would hold more than 2^32 − 1 fingerprints; nothing was changed.</exception>
     public void AddRange(IEnumerable<KeyValuePair<string, TextFingerprintSet>> works)
     {
         ArgumentNullException.ThrowIfNull(works);
@@ -135,23 +137,31 @@ public sealed class TextIndex : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            // Check the room for the batch before changing anything, so a refused batch leaves the index as it was.
+            var live = _postings - _deadPostings + postings;
+            foreach (var (workId, _) in batch)
+            {
+                live -= _byId.TryGetValue(workId, out var old) ? _slots[old]!.Count : 0;
+            }
+
+            if (live > IdLimit)
+            {
+                throw new InvalidOperationException($"the text index is full: {live} fingerprints would exceed its {IdLimit}");
+            }
+
+            foreach (var (workId, _) in batch)
+            {
+                RemoveLocked(workId);
+            }
+
+            if (_nextId + postings > IdLimit)
+            {
+                RenumberIds();
+            }
+
             var n = 0;
             foreach (var (workId, set) in batch)
             {
-                if (_byId.ContainsKey(workId))
-                {
-                    RemoveLocked(workId);
-                }
-
-                if (_nextId + set.Count > IdLimit)
-                {
-                    RenumberIds();
-                    if (_nextId + set.Count > IdLimit)
-                    {
-                        throw new InvalidOperationException($"the text index is full: {_nextId} fingerprints, at most {IdLimit}");
-                    }
-                }
-
                 var slot = _slots.Count;
                 var work = new IndexedWork(workId, set, _matchOptions.LshBands);
                 var first = (uint)_nextId;
@@ -472,6 +482,11 @@ public sealed class TextIndex : IDisposable
                 continue;
             }
 
+            if (count + total > _matchOptions.MaxHits)
+            {
+                break;
+            }
+
             if (count + total > keys.Length)
             {
                 (keys, ordinals) = Grow(keys, ordinals, count + total);
@@ -721,14 +736,14 @@ internal sealed class IndexedWork
         var positions = set.Positions;
         var starts = set.SourceStarts;
         var lengths = set.SourceLengths;
-        var buffer = new byte[Count * 15];
+        var buffer = new byte[Count * 3 * Varint.MaxBytes];
         var n = 0;
         int position = 0, start = 0;
         for (var i = 0; i < Count; i++)
         {
-            n = WriteVarint(buffer, n, (uint)(positions[i] - position));
-            n = WriteVarint(buffer, n, (uint)(starts[i] - start));
-            n = WriteVarint(buffer, n, (uint)lengths[i]);
+            n = Varint.Write(buffer, n, (uint)(positions[i] - position));
+            n = Varint.Write(buffer, n, (uint)(starts[i] - start));
+            n = Varint.Write(buffer, n, (uint)lengths[i]);
             position = positions[i];
             start = starts[i];
         }
@@ -757,40 +772,14 @@ internal sealed class IndexedWork
         int offset = 0, position = 0, start = 0;
         for (var i = 0; i < Count; i++)
         {
-            position += (int)ReadVarint(_packed, ref offset);
-            start += (int)ReadVarint(_packed, ref offset);
+            position += (int)Varint.Read(_packed, ref offset);
+            start += (int)Varint.Read(_packed, ref offset);
             layout.Positions[i] = position;
             layout.SourceStarts[i] = start;
-            layout.SourceLengths[i] = (int)ReadVarint(_packed, ref offset);
+            layout.SourceLengths[i] = (int)Varint.Read(_packed, ref offset);
         }
 
         return layout;
-    }
-
-    private static int WriteVarint(byte[] buffer, int offset, uint value)
-    {
-        while (value >= 0x80)
-        {
-            buffer[offset++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        buffer[offset++] = (byte)value;
-        return offset;
-    }
-
-    private static uint ReadVarint(byte[] buffer, ref int offset)
-    {
-        uint value = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            var b = buffer[offset++];
-            value |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
     }
 }
 

@@ -63,10 +63,16 @@ public sealed record TextMatchOptions
     public int MinSharedFingerprints { get; init; } = 3;
 
     /// <summary>
-    /// A fingerprint found in more works than this is treated as a common phrase and skipped: it is
-    /// weak evidence and would make every lookup slow.
+    /// A fingerprint found more often than this in the index is treated as a common phrase and
+    /// skipped: it is weak evidence and would make every lookup slow.
     /// </summary>
     public int MaxPostingsPerHash { get; init; } = 256;
+
+    /// <summary>
+    /// Most index hits gathered for one suspect (twelve bytes each); past it the rest of the suspect
+    /// is not looked up. A book-length suspect stays far below it; match longer texts in parts.
+    /// </summary>
+    public int MaxHits { get; init; } = 4_000_000;
 
     /// <summary>How many candidate works (those sharing the most fingerprints) are verified.</summary>
     public int MaxCandidates { get; init; } = 100;
@@ -88,6 +94,7 @@ public sealed record TextMatchOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MinSharedFingerprints, 1, nameof(MinSharedFingerprints));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPostingsPerHash, 1, nameof(MaxPostingsPerHash));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCandidates, 1, nameof(MaxCandidates));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHits, 1, nameof(MaxHits));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxGapGrams, 1, nameof(MaxGapGrams));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinPassageGrams, 1, nameof(MinPassageGrams));
         if (LiteralCoverage is < 0 or > 1)

@@ -21,7 +21,7 @@ internal sealed class TokenStream
     private const ulong CjkSalt = 0x5851F42D4C957F2DUL;
 
     // Buffers bigger than this are not kept after a document, so one huge text does not pin memory.
-    private const int KeepCapacity = 1 << 20;
+    private const int KeepCapacity = 1 << 16;
 
     [ThreadStatic]
     private static TokenStream? t_cached;
@@ -184,7 +184,7 @@ internal sealed class TokenStream
 /// <summary>Scratch arrays for the k-grams of one document, reused on one thread.</summary>
 internal sealed class GramBuffer
 {
-    private const int KeepCapacity = 1 << 20;
+    private const int KeepCapacity = 1 << 16;
 
     [ThreadStatic]
     private static GramBuffer? t_cached;

@@ -159,7 +159,7 @@ public sealed class TextIndexTests
         using var index = new TextIndex();
         var texts = Enumerable.Range(0, 30).Select(i => Words(seed: 200 + i, count: 200)).ToArray();
         var sets = texts.Select(t => Fingerprinter.Fingerprint(t)).ToArray();
-        index.IdLimit = sets.Take(12).Sum(s => s.Count);
+        index.IdLimit = 14 * sets.Max(s => s.Count);
         for (var round = 0; round < 3; round++)
         {
             for (var i = 0; i < texts.Length; i++)
@@ -185,7 +185,12 @@ public sealed class TextIndexTests
         var match = Assert.Single(index.Match(Fingerprinter.Analyze(Words(seed: 1, count: 50) + " " + texts[6])));
         Assert.Equal("w6", match.WorkId);
         AssertInside(match.Passages[0].Original, 0, texts[6].Length, minShare: 1);
-        Assert.Throws<InvalidOperationException>(() => index.Add("big", Fingerprinter.Fingerprint(string.Join(' ', texts))));
+        var e = Assert.Throws<InvalidOperationException>(() => index.Add("w6", Fingerprinter.Fingerprint(string.Join(' ', texts))));
+        Assert.Contains("full", e.Message, StringComparison.Ordinal);
+
+        // The refused replacement left the work it would have replaced in place.
+        Assert.Equal(sets[5].Count + sets[6].Count, index.FingerprintCount);
+        Assert.Equal("w6", Assert.Single(index.Match(Fingerprinter.Analyze(texts[6]))).WorkId);
     }
 
     [Fact]
