@@ -238,6 +238,11 @@ public sealed class TextIndex : IDisposable
     public IReadOnlyList<TextNearDuplicate> FindNearDuplicates(TextFingerprintSet fingerprints, double minSimilarity = 0.5)
     {
         ArgumentNullException.ThrowIfNull(fingerprints);
+        if (!(minSimilarity is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minSimilarity), minSimilarity, "must be between 0 and 1");
+        }
+
         CheckCompatible(fingerprints, nameof(fingerprints));
         _lock.EnterReadLock();
         try

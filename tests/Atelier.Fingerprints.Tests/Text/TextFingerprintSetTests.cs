@@ -42,18 +42,22 @@ public sealed class TextFingerprintSetTests
     }
 
     [Fact]
-    public void ToBytes_is_compact()
+    public void ToBytes_takes_at_most_twelve_bytes_a_fingerprint_beyond_header_and_signature()
     {
         var corpus = TextCorpus.Load(SharedData.RequireDirectory("data/text/dev"));
-        long bytes = 0, text = 0;
+        long fingerprintBytes = 0, fingerprints = 0;
         foreach (var doc in corpus.Originals)
         {
-            bytes += TextFingerprinter.Default.Fingerprint(doc.Text).ToBytes().Length;
-            text += System.Text.Encoding.UTF8.GetByteCount(doc.Text);
+            var set = TextFingerprinter.Default.Fingerprint(doc.Text);
+            var fixedPart = 80 + (4 * set.Signature.Length);
+            var bytes = set.ToBytes().Length;
+            Assert.True(bytes <= fixedPart + (12 * set.Count), $"{doc.Id}: {bytes} bytes for {set.Count} fingerprints");
+            fingerprintBytes += bytes - fixedPart;
+            fingerprints += set.Count;
         }
 
-        // Eleven to twelve bytes a fingerprint, at under a tenth of a fingerprint per byte of text.
-        Assert.InRange((double)bytes / text, 0.3, 1.2);
+        // The hash takes eight; the three deltas about one byte each.
+        Assert.InRange((double)fingerprintBytes / fingerprints, 10, 12);
     }
 
     [Fact]

@@ -30,6 +30,23 @@ public sealed class TextIndexTests
     }
 
     [Fact]
+    public void Match_new_original_against_stored_suspect_sets_finds_the_earlier_copy()
+    {
+        // The rescan: suspects were stored as fingerprint sets only; a new original searches them.
+        var original = Words(seed: 19, count: 500);
+        var (start, end) = WordSpan(original, firstWord: 100, words: 60);
+        var before = Words(seed: 20, count: 90) + " ";
+        var suspect = before + original[start..end] + " " + Words(seed: 21, count: 90);
+        using var suspects = IndexOf(("suspect", suspect), ("innocent", Words(seed: 22, count: 200)));
+
+        var match = Assert.Single(suspects.Match(Fingerprinter.Analyze(original)));
+        Assert.Equal("suspect", match.WorkId);
+        var passage = Assert.Single(match.Passages);
+        AssertInside(passage.Suspect, start, end, minShare: 0.9);
+        AssertInside(passage.Original, before.Length, before.Length + end - start, minShare: 0.9);
+    }
+
+    [Fact]
     public void Match_whole_copy_reformatted_is_near_exact()
     {
         var original = Words(seed: 5, count: 300);
