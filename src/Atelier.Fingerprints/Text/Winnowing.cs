@@ -6,12 +6,13 @@ namespace Atelier.Fingerprints.Text;
 
 /// <summary>
 /// k-gram hashing and winnowing, after S. Schleimer, D. S. Wilkerson and A. Aiken, "Winnowing: Local
-/// Algorithms for Document Fingerprinting", SIGMOD 2003. Section 2 gives the k-gram model (noise
-/// threshold k, guarantee threshold t) and Karp-Rabin rolling hashes; Section 3 gives winnowing:
-/// in every window of w consecutive k-gram hashes select the minimum, the rightmost one on ties,
-/// and under robust winnowing keep the previous window's choice when it is still a minimum, so runs
-/// of equal hashes (repetitive text) do not inflate the fingerprint. Any match of at least
-/// t = w + k − 1 tokens then shares a fingerprint, and the expected density is 2 / (w + 1).
+/// Algorithms for Document Fingerprinting", SIGMOD 2003. Section 3 defines winnowing: in every
+/// window of w consecutive k-gram hashes select the minimum, the rightmost one on ties, which
+/// guarantees that any match of at least t = w + k − 1 tokens shares a fingerprint (k being the
+/// noise threshold) at an expected density of 2 / (w + 1). The paper's robust winnowing, brought in
+/// with its experiments on low-entropy text, keeps the previous window's choice while it is still a
+/// minimum, so runs of equal hashes (repetitive text) do not inflate the fingerprint; that is the
+/// variant here. k-gram hashes are Karp-Rabin style polynomials, as the paper uses.
 /// </summary>
 /// <remarks>
 /// Tokens are words or single CJK characters (see <see cref="TokenStream"/>). To let one window cover
