@@ -24,6 +24,8 @@ public static partial class AtelierServer
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = runtime.Settings.MaxUploadBytes + MultipartOverheadBytes;
         });
+        // Per-request framework chatter stays out of the console; start-up lines and our warnings stay in.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
 
         builder.Services.AddSingleton(runtime);
