@@ -29,7 +29,7 @@ public sealed record AddWorkResult(bool Added, string WorkId, long? LogSeq = nul
 /// (SQLite, PostgreSQL); one conformance suite runs against each. Every method is safe to call from
 /// several threads and several processes at once.
 /// </summary>
-public interface ICatalogStore : ILogStore, IAsyncDisposable
+public interface ICatalogStore : ILogStore, IFingerprintStore, IAsyncDisposable
 {
     /// <summary>Creates or upgrades the schema. Idempotent; safe when several processes start together.</summary>
     Task MigrateAsync(CancellationToken ct = default);
@@ -39,9 +39,10 @@ public interface ICatalogStore : ILogStore, IAsyncDisposable
     /// When a live (not deleted) work already has the same SHA-256, nothing is written and the
     /// existing id is returned; this holds under concurrent writers. When <paramref name="logEntry"/> is
     /// given it is queued for the transparency log (see <see cref="ILogStore"/>) in the same transaction,
-    /// and the result carries its sequence number.
+    /// and the result carries its sequence number. <paramref name="fingerprints"/> are stored in the same
+    /// transaction (see <see cref="IFingerprintStore"/>).
     /// </summary>
-    Task<AddWorkResult> AddWorkAsync(Work work, string? actor, byte[]? logEntry = null, CancellationToken ct = default);
+    Task<AddWorkResult> AddWorkAsync(Work work, string? actor, byte[]? logEntry = null, IReadOnlyList<FingerprintRecord>? fingerprints = null, CancellationToken ct = default);
 
     /// <summary>The work, deleted or not; null when the id is unknown.</summary>
     Task<Work?> GetWorkAsync(string id, CancellationToken ct = default);
