@@ -26,6 +26,14 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string BlobType => "bytea";
 
+    // A cluster initialised with a locale collates text by it: ids of the same length would still sort
+    // apart from their code points under some (Danish sorts "aa" as "å" after "z").
+    public override string OrdinalCollation => "COLLATE \"C\"";
+
+    // NO KEY: the foreign keys of rows being inserted for this row only take KEY SHARE, which this
+    // lock lets through, while a second writer of the same row waits.
+    public override string LockRowClause => "FOR NO KEY UPDATE";
+
     // The server's clock, shared by every Atelier process on every machine. now() is the start of the
     // transaction; the statements that read it run alone in theirs.
     public override string CurrentTime => "now()";

@@ -11,6 +11,7 @@ public static class CatalogMigrations
     [
         new(1, "works, contributors, tags, history and API keys", Works),
         new(2, "transparency log queue, sequencing state and leases", Log),
+        new(3, "fingerprints of works, by algorithm", Fingerprints),
     ];
 
     private static string Works(SqlDialect d) => $"""
@@ -97,5 +98,22 @@ public static class CatalogMigrations
             holder TEXT NOT NULL,
             expires_at {d.TimeType} NOT NULL
         );
+        """;
+
+    private static string Fingerprints(SqlDialect d) => $"""
+        -- The limits repeat SqlCatalogStore's checks, so a row written by other means cannot break a reader.
+        CREATE TABLE fingerprints (
+            work_id TEXT NOT NULL REFERENCES works (id),
+            algorithm TEXT NOT NULL CHECK (length(algorithm) BETWEEN 1 AND 64),
+            -- The order the work's fingerprints were first written in; replacing one keeps its place.
+            ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+            data {d.BlobType} NOT NULL CHECK (length(data) BETWEEN 1 AND 16777216),
+            created_at {d.TimeType} NOT NULL,
+            PRIMARY KEY (work_id, algorithm)
+        );
+        -- The bulk scan that rebuilds a match index: one algorithm, in work-id order, paged by work_id.
+        -- Ordinal collation, so that the order is the ids' own (ULIDs sort by time) whatever the
+        -- database's locale; the scan's ORDER BY and keyset comparison name the same collation.
+        CREATE INDEX fingerprints_scan ON fingerprints (algorithm, work_id {d.OrdinalCollation});
         """;
 }

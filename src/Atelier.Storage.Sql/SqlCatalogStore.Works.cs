@@ -22,7 +22,12 @@ public abstract partial class SqlCatalogStore
         "w.id, w.title, w.kind, w.original_file_name, w.media_type, w.byte_size, w.sha256, w.registered_at, w.metadata, w.deleted_at";
 
     /// <inheritdoc />
-    public async Task<AddWorkResult> AddWorkAsync(Work work, string? actor, byte[]? logEntry = null, CancellationToken ct = default)
+    /// <remarks>
+    /// At most <see cref="MaxFingerprintsPerWork"/> fingerprints, each checked as
+    /// <see cref="PutFingerprintAsync"/> checks it. One algorithm given twice fails on the primary key
+    /// with an <see cref="ArgumentException"/>, and nothing is stored.
+    /// </remarks>
+    public async Task<AddWorkResult> AddWorkAsync(Work work, string? actor, byte[]? logEntry = null, IReadOnlyList<FingerprintRecord>? fingerprints = null, CancellationToken ct = default)
     {
         ValidateWork(work);
         StoredText.Validate(actor, "the actor", nameof(actor));
@@ -31,11 +36,14 @@ public abstract partial class SqlCatalogStore
             ValidateLogEntry(logEntry, nameof(logEntry));
         }
 
+        fingerprints ??= [];
+        ValidateFingerprints(fingerprints, nameof(fingerprints));
+
         var metadata = MetadataJson.Serialize(work.Metadata);
         for (var attempt = 0; attempt < AddAttempts; attempt++)
         {
             var result = await InTransactionAsync(write: true,
-                (connection, transaction) => TryAddWorkAsync(connection, transaction, work, metadata, actor, logEntry, ct), ct).ConfigureAwait(false);
+                (connection, transaction) => TryAddWorkAsync(connection, transaction, work, metadata, actor, logEntry, fingerprints, ct), ct).ConfigureAwait(false);
             if (result is not null)
             {
                 return result;
@@ -49,7 +57,7 @@ public abstract partial class SqlCatalogStore
     /// The work added, or the live work that already has its content; null when that work was
     /// deleted between our insert and our lookup.
     /// </summary>
-    private async Task<AddWorkResult?> TryAddWorkAsync(DbConnection connection, DbTransaction transaction, Work work, string metadata, string? actor, byte[]? logEntry, CancellationToken ct)
+    private async Task<AddWorkResult?> TryAddWorkAsync(DbConnection connection, DbTransaction transaction, Work work, string metadata, string? actor, byte[]? logEntry, IReadOnlyList<FingerprintRecord> fingerprints, CancellationToken ct)
     {
         bool inserted;
         try
@@ -77,6 +85,7 @@ public abstract partial class SqlCatalogStore
         }
 
         await InsertWorkDetailsAsync(connection, transaction, work, actor, ct).ConfigureAwait(false);
+        await InsertNewWorkFingerprintsAsync(connection, transaction, work.Id, fingerprints, ct).ConfigureAwait(false);
         long? logSeq = logEntry is null ? null : await InsertLogEntryAsync(connection, transaction, work.Id, logEntry, ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return AddWorkResult.Inserted(work.Id, logSeq);

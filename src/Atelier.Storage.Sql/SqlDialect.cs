@@ -31,6 +31,19 @@ public abstract class SqlDialect
     public abstract string BlobType { get; }
 
     /// <summary>
+    /// COLLATE clause that orders and compares text by its code points, whatever the database's locale
+    /// (keyset paging by id relies on one order that C# can repeat).
+    /// </summary>
+    public abstract string OrdinalCollation { get; }
+
+    /// <summary>
+    /// Clause ending a SELECT of one row that keeps other writers off that row until the transaction
+    /// ends, while still letting rows that reference it be inserted; empty where the write transaction
+    /// already excludes every other writer.
+    /// </summary>
+    public abstract string LockRowClause { get; }
+
+    /// <summary>
     /// SQL expression for the current instant, comparable with <see cref="TimeType"/> columns, read from the
     /// clock every process using the database shares (leases depend on them agreeing).
     /// </summary>

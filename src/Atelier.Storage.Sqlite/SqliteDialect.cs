@@ -29,6 +29,12 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string BlobType => "BLOB";
 
+    // BINARY is SQLite's default; named so that the SQL says what it relies on.
+    public override string OrdinalCollation => "COLLATE BINARY";
+
+    // BEGIN IMMEDIATE already holds the database's only write lock.
+    public override string LockRowClause => string.Empty;
+
     // SQLite's clock is the operating system's: every process using the file runs on this one machine
     // (WAL needs shared memory, so never over a network share), so all of them read the same clock, as
     // C#'s would. 'subsec' (SQLite 3.42) gives milliseconds; rounding keeps float error out of the integer.

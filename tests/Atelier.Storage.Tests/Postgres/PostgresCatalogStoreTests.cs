@@ -44,13 +44,7 @@ public sealed class PostgresCatalogStoreTests(PostgresTestDatabase database) : C
     protected override async Task<ICatalogStore> OpenNewStoreAsync(IReadOnlyList<SqlMigration> migrations) =>
         await PostgresCatalogStore.OpenAsync(RequireServer(), migrations, Ct);
 
-    protected override async Task ExecuteSqlAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(RequireServer());
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
+    protected override Task ExecuteSqlAsync(string sql) => ExecuteOnAsync(RequireServer(), sql);
 
     protected override async Task<string?> QueryTextAsync(string sql)
     {
@@ -85,5 +79,55 @@ public sealed class PostgresCatalogStoreTests(PostgresTestDatabase database) : C
 
         Assert.IsAssignableFrom<NpgsqlException>(e);
         Assert.DoesNotContain("wrong-password-5d41402abc", e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListFingerprintsAsync_databaseCollatingDanish_listsInOrdinalIdOrder()
+    {
+        RequireServer();
+        var name = $"atelier_test_da_{Guid.NewGuid():N}";
+        try
+        {
+            await ExecuteOnAsync(database.ConnectionString!, $"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'da'");
+        }
+        catch (PostgresException e)
+        {
+            Assert.Skip($"the server cannot create a database collating by ICU 'da' (PostgreSQL 15 with ICU is needed): {e.MessageText}");
+        }
+
+        try
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = name }.ConnectionString;
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync(Ct);
+                await using var check = new NpgsqlCommand("SELECT 'aaz' > 'azz'", connection);
+                Assert.True((bool)(await check.ExecuteScalarAsync(Ct))!, "the database should sort 'aa' (as 'å') after 'az'");
+            }
+
+            await using var store = await PostgresCatalogStore.OpenAsync(connectionString, Ct);
+            var prefix = WorkId.New(T0)[..10];
+            string[] ids = [prefix + "aa" + new string('0', 14), prefix + "az" + new string('0', 14)];
+            foreach (var id in ids.Reverse())
+            {
+                await store.AddWorkAsync(NewWork() with { Id = id }, null, fingerprints: [new("image/v1", [1])], ct: Ct);
+            }
+
+            var listed = await store.ListFingerprintsAsync("image/v1", Ct).Select(f => f.WorkId).ToListAsync(Ct);
+
+            Assert.Equal(ids, listed);
+        }
+        finally
+        {
+            await ExecuteOnAsync(database.ConnectionString!, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+    }
+
+    private async Task ExecuteOnAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
     }
 }

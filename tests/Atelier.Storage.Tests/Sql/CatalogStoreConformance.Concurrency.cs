@@ -28,7 +28,7 @@ public abstract partial class CatalogStoreConformance
         var racing = works.Select(async (work, i) =>
         {
             await start.Task;
-            return await stores[i].AddWorkAsync(work, $"writer {i}", Encoding.UTF8.GetBytes(work.Id), Ct);
+            return await stores[i].AddWorkAsync(work, $"writer {i}", Encoding.UTF8.GetBytes(work.Id), ct: Ct);
         }).ToArray();
 
         start.SetResult();

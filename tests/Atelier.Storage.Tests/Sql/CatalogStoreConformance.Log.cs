@@ -87,7 +87,7 @@ public abstract partial class CatalogStoreConformance
         var store = await OpenStoreAsync();
         var work = NewWork("登记");
 
-        var result = await store.AddWorkAsync(work, "owner", Entry("registration of " + work.Id), Ct);
+        var result = await store.AddWorkAsync(work, "owner", Entry("registration of " + work.Id), ct: Ct);
 
         Assert.True(result.Added);
         Assert.NotNull(result.LogSeq);
@@ -103,10 +103,10 @@ public abstract partial class CatalogStoreConformance
     public async Task AddWorkAsync_duplicateWithLogEntry_queuesNothing()
     {
         var store = await OpenStoreAsync();
-        var first = await store.AddWorkAsync(NewWork("first"), null, Entry("first"), Ct);
+        var first = await store.AddWorkAsync(NewWork("first"), null, Entry("first"), ct: Ct);
         var second = NewWork("second", sha256: (await store.GetWorkAsync(first.WorkId, Ct))!.Sha256);
 
-        var result = await store.AddWorkAsync(second, null, Entry("second"), Ct);
+        var result = await store.AddWorkAsync(second, null, Entry("second"), ct: Ct);
 
         Assert.Equal(AddWorkResult.Duplicate(first.WorkId), result);
         Assert.Equal([first.LogSeq!.Value], (await store.GetPendingLogEntriesAsync(10, Ct)).Select(e => e.Seq));
@@ -121,11 +121,12 @@ public abstract partial class CatalogStoreConformance
         // The queue's insert is the last statement of the work's transaction: make it fail.
         await ExecuteSqlAsync("ALTER TABLE log_entries RENAME TO log_entries_away");
 
-        await Assert.ThrowsAnyAsync<DbException>(() => store.AddWorkAsync(work, null, Entry("entry"), Ct));
+        await Assert.ThrowsAnyAsync<DbException>(() => store.AddWorkAsync(work, null, Entry("entry"), [new("image/v1", [1])], Ct));
 
         await ExecuteSqlAsync("ALTER TABLE log_entries_away RENAME TO log_entries");
         Assert.Null(await store.GetWorkAsync(work.Id, Ct));
         Assert.Empty(await store.GetHistoryAsync(work.Id, Ct));
+        Assert.Empty(await store.GetFingerprintsAsync(work.Id, Ct));
         Assert.Empty(await store.GetPendingLogEntriesAsync(10, Ct));
         await AddAsync(store, work);
     }
@@ -136,7 +137,7 @@ public abstract partial class CatalogStoreConformance
         var store = await OpenStoreAsync();
         var work = NewWork();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => store.AddWorkAsync(work, null, new byte[SqlCatalogStore.MaxLogEntryLength + 1], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AddWorkAsync(work, null, new byte[SqlCatalogStore.MaxLogEntryLength + 1], ct: Ct));
 
         Assert.Null(await store.GetWorkAsync(work.Id, Ct));
         Assert.Empty(await store.GetPendingLogEntriesAsync(10, Ct));
@@ -147,7 +148,7 @@ public abstract partial class CatalogStoreConformance
     {
         var store = await OpenStoreAsync();
         var work = NewWork();
-        var registered = await store.AddWorkAsync(work, null, Entry("registered"), Ct);
+        var registered = await store.AddWorkAsync(work, null, Entry("registered"), ct: Ct);
         await store.EnqueueLogEntryAsync(work.Id, Entry("licensed later"), Ct);
         Assert.True(await store.DeleteWorkAsync(work.Id, T0.AddDays(1), null, Ct));
 
@@ -265,7 +266,7 @@ public abstract partial class CatalogStoreConformance
         var store = await OpenStoreAsync();
         const int count = 2000;
         var work = NewWork();
-        await store.AddWorkAsync(work, null, Entry("first"), Ct);
+        await store.AddWorkAsync(work, null, Entry("first"), ct: Ct);
         // Enqueue concurrently to keep the test fast; the queue order is whatever the database gave.
         var queued = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(i => store.EnqueueLogEntryAsync(null, Entry($"entry {i}"), Ct)));
         var seqs = (await store.GetPendingLogEntriesAsync(count, Ct)).Select(e => e.Seq).ToArray();

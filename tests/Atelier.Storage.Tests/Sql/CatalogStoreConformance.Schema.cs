@@ -60,4 +60,19 @@ public abstract partial class CatalogStoreConformance
         Assert.Equal(2, (await again.ListWorksAsync(new WorkQuery(), Ct)).Total);
         await Assert.ThrowsAsync<InvalidOperationException>(() => OpenStoreAsync());
     }
+
+    [Fact]
+    public async Task OpenStore_databaseFromBeforeFingerprints_upgradesAndFingerprintsItsWorks()
+    {
+        var old = await OpenStoreAsync([.. CatalogMigrations.All.TakeWhile(m => m.Version < 3)]);
+        var work = await AddAsync(old, NewWork("版本二"));
+
+        var upgraded = await OpenStoreAsync();
+        await upgraded.PutFingerprintAsync(work.Id, new("image/v1", [1, 2, 3]), Ct);
+
+        Assert.Equal(3, (await ((SqlCatalogStore)upgraded).GetAppliedMigrationsAsync(Ct))[^1].Version);
+        var stored = Assert.Single(await upgraded.GetFingerprintsAsync(work.Id, Ct));
+        Assert.Equal([1, 2, 3], stored.Data);
+        AssertSameWork(work, await upgraded.GetWorkAsync(work.Id, Ct));
+    }
 }
