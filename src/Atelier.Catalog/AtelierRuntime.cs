@@ -1,3 +1,4 @@
+using Atelier.Catalog.Matching;
 using Atelier.Catalog.Registration;
 using Atelier.Core;
 using Atelier.Media;
@@ -16,7 +17,7 @@ namespace Atelier.Catalog;
 /// </summary>
 public sealed class AtelierRuntime : IAsyncDisposable
 {
-    private AtelierRuntime(AtelierSettings settings, ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, RegistrationLog log, TimeProvider clock)
+    private AtelierRuntime(AtelierSettings settings, ICatalogStore catalog, IBlobStore blobs, MediaOptions media, IMediaInspector inspector, RegistrationLog log, TimeProvider clock)
     {
         Settings = settings;
         Catalog = catalog;
@@ -24,8 +25,10 @@ public sealed class AtelierRuntime : IAsyncDisposable
         Clock = clock;
         Log = log;
         var staging = new Staging(settings.StagingDirectory);
-        Import = new ImportService(catalog, blobs, inspector, staging, log, clock);
-        Works = new WorkService(catalog, blobs, clock);
+        var fingerprints = new FingerprintService(media);
+        Import = new ImportService(catalog, blobs, inspector, fingerprints, Indexes, staging, log, clock);
+        Match = new MatchService(catalog, inspector, fingerprints, Indexes, staging);
+        Works = new WorkService(catalog, blobs, Indexes, clock);
         Keys = new ApiKeyService(catalog, clock);
         Gc = new GarbageCollector(catalog, blobs, staging, clock);
     }
@@ -35,6 +38,8 @@ public sealed class AtelierRuntime : IAsyncDisposable
     public IBlobStore Blobs { get; }
     public TimeProvider Clock { get; }
     public RegistrationLog Log { get; }
+    public MatchIndexes Indexes { get; } = new();
+    public MatchService Match { get; }
     public ImportService Import { get; }
     public WorkService Works { get; }
     public ApiKeyService Keys { get; }
@@ -62,7 +67,8 @@ public sealed class AtelierRuntime : IAsyncDisposable
             IBlobStore blobs = settings.Blobs is null
                 ? new FileSystemBlobStore(settings.BlobDirectory)
                 : new S3BlobStore(S3StorageOptions.Parse(settings.Blobs) with { StagingDirectory = settings.StagingDirectory });
-            var inspector = new MediaInspector(new MediaOptions());
+            var media = new MediaOptions();
+            var inspector = new MediaInspector(media);
             if (blobs is not IObjectStore objects)
             {
                 throw new InvalidOperationException("the blob store cannot hold the log's tiles");
@@ -70,7 +76,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
 
             var signer = OpenLogKey(settings);
             var log = new RegistrationLog(catalog, objects, signer.Verifier, signer, settings.Log, clock);
-            return new AtelierRuntime(settings, catalog, blobs, inspector, log, clock ?? TimeProvider.System);
+            return new AtelierRuntime(settings, catalog, blobs, media, inspector, log, clock ?? TimeProvider.System);
         }
         catch
         {
@@ -121,6 +127,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Log.DisposeAsync().ConfigureAwait(false);
+        Indexes.Dispose();
         if (Blobs is IAsyncDisposable disposableBlobs)
         {
             await disposableBlobs.DisposeAsync().ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Atelier.Catalog.Matching;
 using Atelier.Catalog.Registration;
 using Atelier.Core;
 using Atelier.Media;
@@ -12,7 +13,7 @@ namespace Atelier.Catalog;
 /// point leaves either nothing, or an unreferenced blob that <see cref="GarbageCollector"/> removes;
 /// never a work without its content.
 /// </summary>
-public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, Staging staging, RegistrationLog log, TimeProvider clock)
+public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, FingerprintService fingerprints, MatchIndexes indexes, Staging staging, RegistrationLog log, TimeProvider clock)
 {
     /// <summary>How many imported works may wait for their checkpoint at once in <see cref="ImportManyAsync"/>.</summary>
     public const int MaxAwaitingCheckpoint = 4096;
@@ -76,10 +77,12 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
             return new ImportOutcome(fileName, ImportStatus.Duplicate, existing.Id, null, existing, staged.Length);
         }
 
+        QueryFingerprints prints;
         MediaInspection inspection;
         try
         {
             inspection = await inspector.InspectAsync(staged.Path, fileName, ct).ConfigureAwait(false);
+            prints = await fingerprints.ComputeAsync(staged.Path, fileName, inspection, ct).ConfigureAwait(false);
         }
         catch (MediaException ex)
         {
@@ -105,7 +108,7 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
             Metadata = inspection.Metadata,
         };
 
-        var added = await catalog.AddWorkAsync(work, request.Actor, RegistrationLog.EntryFor(work), ct).ConfigureAwait(false);
+        var added = await catalog.AddWorkAsync(work, request.Actor, RegistrationLog.EntryFor(work, prints.Digests()), prints.ToRecords(), ct).ConfigureAwait(false);
         if (!added.Added)
         {
             // Another writer registered the same content between our check and our insert.
@@ -114,6 +117,7 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
         }
 
         log.Kick();
+        indexes.Add(work.Id, prints);
         return new ImportOutcome(fileName, ImportStatus.Imported, work.Id, null, work, staged.Length, added.LogSeq);
     }
 

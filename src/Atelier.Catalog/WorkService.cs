@@ -14,7 +14,7 @@ public enum ContentStatus
 }
 
 /// <summary>Reading and removing works: the queries the hosts need, in one place.</summary>
-public sealed class WorkService(ICatalogStore catalog, IBlobStore blobs, TimeProvider clock)
+public sealed class WorkService(ICatalogStore catalog, IBlobStore blobs, Matching.MatchIndexes indexes, TimeProvider clock)
 {
     public const int MaxPageSize = 500;
 
@@ -67,6 +67,14 @@ public sealed class WorkService(ICatalogStore catalog, IBlobStore blobs, TimePro
     }
 
     /// <summary>Removes a work from the catalog listing; its record and history stay.</summary>
-    public Task<bool> DeleteAsync(string id, string? actor, CancellationToken ct = default) =>
-        WorkId.IsValid(id) ? catalog.DeleteWorkAsync(id, clock.GetUtcNow(), actor, ct) : Task.FromResult(false);
+    public async Task<bool> DeleteAsync(string id, string? actor, CancellationToken ct = default)
+    {
+        if (!WorkId.IsValid(id) || !await catalog.DeleteWorkAsync(id, clock.GetUtcNow(), actor, ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        indexes.Remove(id);
+        return true;
+    }
 }

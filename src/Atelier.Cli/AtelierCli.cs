@@ -19,6 +19,7 @@ public static class AtelierCli
         root.Subcommands.Add(ImportCommand.Build());
         root.Subcommands.Add(WorksCommand.Build());
         root.Subcommands.Add(KeysCommand.Build());
+        root.Subcommands.Add(MatchCommand.Build());
         root.Subcommands.Add(GcCommand.Build());
         root.Subcommands.Add(LogCommands.Proof());
         root.Subcommands.Add(LogCommands.Verify());

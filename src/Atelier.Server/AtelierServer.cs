@@ -65,6 +65,7 @@ public static partial class AtelierServer
         app.MapHealthApi();
         app.MapWorksApi();
         app.MapLogApi();
+        app.MapMatchApi();
         return app;
     }
 

@@ -169,75 +169,18 @@ public static class WorksApi
     /// </summary>
     private static async Task<IResult> UploadAsync(HttpRequest request, AtelierRuntime rt, ClaimsPrincipal user, bool? wait, CancellationToken ct)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        var form = await ReadFormAsync(request, rt, ct);
+        await using (form)
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "send the work as multipart/form-data with a 'file' part");
-        }
-
-        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
-        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Bad multipart body", "the multipart boundary is missing or too long");
-        }
-
-        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024, HeadersCountLimit = 32 };
-        var fields = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-        StagedContent? staged = null;
-        string? fileName = null;
-        try
-        {
-            var fieldCount = 0;
-            MultipartSection? section;
-            while ((section = await ReadSectionAsync(reader, ct)) is not null)
+            if (form.Problem is not null)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data"))
-                {
-                    return Problem(StatusCodes.Status400BadRequest, "Bad multipart body", "every part needs 'Content-Disposition: form-data'");
-                }
-
-                if (disposition.IsFileDisposition())
-                {
-                    if (staged is not null)
-                    {
-                        return Problem(StatusCodes.Status400BadRequest, "Bad multipart body", "send one file per request");
-                    }
-
-                    fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                    staged = await rt.Import.StageAsync(new ClientBodyStream(section.Body), rt.Settings.MaxUploadBytes, ct);
-                }
-                else
-                {
-                    if (++fieldCount > MaxFields)
-                    {
-                        return Problem(StatusCodes.Status400BadRequest, "Bad multipart body", $"at most {MaxFields} form fields");
-                    }
-
-                    var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-                    var value = await ReadFieldAsync(new ClientBodyStream(section.Body), ct);
-                    if (value is null)
-                    {
-                        return Problem(StatusCodes.Status400BadRequest, "Bad multipart body", $"form field '{Shorten(name)}' is over {MaxFieldBytes} bytes");
-                    }
-
-                    if (!fields.TryGetValue(name, out var list))
-                    {
-                        fields[name] = list = [];
-                    }
-
-                    list.Add(value);
-                }
-            }
-
-            if (staged is null)
-            {
-                return Problem(StatusCodes.Status400BadRequest, "No file", "the form has no file part");
+                return form.Problem;
             }
 
             ImportRequest importRequest;
             try
             {
-                importRequest = BuildRequest(fields, ActorOf(user));
+                importRequest = BuildRequest(form.Fields, ActorOf(user));
             }
             catch (Exception ex) when (ex is JsonException or CatalogValidationException)
             {
@@ -247,7 +190,7 @@ public static class WorksApi
             ImportOutcome outcome;
             try
             {
-                outcome = await rt.Import.ImportStagedAsync(staged, fileName ?? "upload", importRequest, ct);
+                outcome = await rt.Import.ImportStagedAsync(form.Staged!, form.FileName ?? "upload", importRequest, ct);
                 if (wait != false)
                 {
                     outcome = await rt.Import.WaitForRegistrationAsync(outcome, ct);
@@ -266,21 +209,110 @@ public static class WorksApi
                 _ => Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable content", outcome.Error ?? "the file could not be imported"),
             };
         }
+    }
+
+    /// <summary>A streamed multipart form: the one file staged on disk, the small fields in memory, or the problem.</summary>
+    internal sealed class StreamedForm : IAsyncDisposable
+    {
+        public StagedContent? Staged { get; set; }
+        public string? FileName { get; set; }
+        public Dictionary<string, List<string>> Fields { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public IResult? Problem { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Staged is not null)
+            {
+                await Staged.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Streams the multipart body section by section: the file part goes straight into staging with its
+    /// hash taken on the way, so memory stays flat whatever the upload's size. Form fields are small and
+    /// bounded. Fields may come before or after the file.
+    /// </summary>
+    internal static async Task<StreamedForm> ReadFormAsync(HttpRequest request, AtelierRuntime rt, CancellationToken ct)
+    {
+        var form = new StreamedForm();
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            form.Problem = Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "send the file as multipart/form-data with a 'file' part");
+            return form;
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+        {
+            form.Problem = Problem(StatusCodes.Status400BadRequest, "Bad multipart body", "the multipart boundary is missing or too long");
+            return form;
+        }
+
+        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024, HeadersCountLimit = 32 };
+        try
+        {
+            var fieldCount = 0;
+            MultipartSection? section;
+            while ((section = await ReadSectionAsync(reader, ct)) is not null)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data"))
+                {
+                    form.Problem = Problem(StatusCodes.Status400BadRequest, "Bad multipart body", "every part needs 'Content-Disposition: form-data'");
+                    return form;
+                }
+
+                if (disposition.IsFileDisposition())
+                {
+                    if (form.Staged is not null)
+                    {
+                        form.Problem = Problem(StatusCodes.Status400BadRequest, "Bad multipart body", "send one file per request");
+                        return form;
+                    }
+
+                    form.FileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                    form.Staged = await rt.Import.StageAsync(new ClientBodyStream(section.Body), rt.Settings.MaxUploadBytes, ct);
+                    continue;
+                }
+
+                if (++fieldCount > MaxFields)
+                {
+                    form.Problem = Problem(StatusCodes.Status400BadRequest, "Bad multipart body", $"at most {MaxFields} form fields");
+                    return form;
+                }
+
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                var value = await ReadFieldAsync(new ClientBodyStream(section.Body), ct);
+                if (value is null)
+                {
+                    form.Problem = Problem(StatusCodes.Status400BadRequest, "Bad multipart body", $"form field '{Shorten(name)}' is over {MaxFieldBytes} bytes");
+                    return form;
+                }
+
+                if (!form.Fields.TryGetValue(name, out var list))
+                {
+                    form.Fields[name] = list = [];
+                }
+
+                list.Add(value);
+            }
+
+            if (form.Staged is null)
+            {
+                form.Problem = Problem(StatusCodes.Status400BadRequest, "No file", "the form has no file part");
+            }
+        }
         catch (BlobTooLargeException ex)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Content too large", $"the upload is over the limit of {ex.Limit} bytes");
+            form.Problem = Problem(StatusCodes.Status413PayloadTooLarge, "Content too large", $"the upload is over the limit of {ex.Limit} bytes");
         }
         catch (InvalidDataException ex)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Bad multipart body", ex.Message);
+            form.Problem = Problem(StatusCodes.Status400BadRequest, "Bad multipart body", ex.Message);
         }
-        finally
-        {
-            if (staged is not null)
-            {
-                await staged.DisposeAsync();
-            }
-        }
+
+        return form;
     }
 
     private static async Task<MultipartSection?> ReadSectionAsync(MultipartReader reader, CancellationToken ct)

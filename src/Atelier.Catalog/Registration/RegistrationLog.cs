@@ -56,12 +56,12 @@ public sealed class RegistrationLog : IAsyncDisposable
     public Action<Exception>? OnError { get; set; }
 
     /// <summary>The canonical registration entry for a work: hashes only, never content or names in clear.</summary>
-    public static byte[] EntryFor(Work work)
+    /// <param name="work">The work being registered.</param>
+    /// <param name="fingerprintDigests">"algorithm:digest" of each of its fingerprints (empty for kinds not fingerprinted yet).</param>
+    public static byte[] EntryFor(Work work, IEnumerable<string> fingerprintDigests)
     {
         ArgumentNullException.ThrowIfNull(work);
-
-        // Fingerprint sets arrive with the fingerprinting issues; until then the digest is that of the empty set.
-        return new WorkRegistration(work.Id, work.Sha256, EntryDigests.Fingerprints(Array.Empty<string>()), EntryDigests.Contributors(work.Contributors), work.RegisteredAt).Encode();
+        return new WorkRegistration(work.Id, work.Sha256, EntryDigests.Fingerprints(fingerprintDigests), EntryDigests.Contributors(work.Contributors), work.RegisteredAt).Encode();
     }
 
     /// <summary>Starts sequencing in the background (competing for the lease); needs the signing key.</summary>

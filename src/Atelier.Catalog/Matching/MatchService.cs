@@ -1,0 +1,134 @@
+using Atelier.Core;
+using Atelier.Fingerprints.Image;
+using Atelier.Fingerprints.Text;
+using Atelier.Media;
+
+namespace Atelier.Catalog.Matching;
+
+/// <summary>One registered work a suspect matches, with its grade, score and evidence.</summary>
+public sealed record MatchResult(string WorkId, string Title, MediaKind Kind, string Grade, double Score, MatchEvidence Evidence);
+
+/// <summary>
+/// Why a suspect matches: the variant and distance for images, the copied passages for text, and the
+/// registration of the original (when it was registered and where it is in the transparency log, so the
+/// receipt proves the earlier registration).
+/// </summary>
+public sealed record MatchEvidence
+{
+    public string? Variant { get; init; }
+    public int? Distance { get; init; }
+    public double? SuspectShare { get; init; }
+    public double? OriginalShare { get; init; }
+    public IReadOnlyList<PassageEvidence>? Passages { get; init; }
+    public required DateTimeOffset RegisteredAt { get; init; }
+    public long? LogIndex { get; init; }
+    public string? Sha256 { get; init; }
+}
+
+/// <summary>A copied passage: character spans (UTF-16 offsets) in the suspect and in the original.</summary>
+public sealed record PassageEvidence(int SuspectStart, int SuspectEnd, int OriginalStart, int OriginalEnd, bool Approximate);
+
+/// <summary>The answer for one suspect file: its matches, best first (empty when nothing matches).</summary>
+public sealed record MatchReport(string Path, IReadOnlyList<MatchResult> Matches, string? Error = null);
+
+/// <summary>
+/// Match (../shared/DESIGN.md "Match and scan"): decode and fingerprint the suspect, ask the indexes for
+/// candidates, verify and grade them, and attach the registration evidence. `exact` means the same bytes.
+/// </summary>
+public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspector, FingerprintService fingerprints, MatchIndexes indexes, Staging staging)
+{
+    /// <summary>Matches one local file. Bad input comes back as a report with an error, never as an exception.</summary>
+    public async Task<MatchReport> MatchFileAsync(string path, long maxBytes, CancellationToken ct = default)
+    {
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            StagedContent staged;
+            await using (stream.ConfigureAwait(false))
+            {
+                staged = await staging.StageAsync(stream, maxBytes, ct).ConfigureAwait(false);
+            }
+
+            await using (staged.ConfigureAwait(false))
+            {
+                return await MatchStagedAsync(staged, Path.GetFileName(path), ct).ConfigureAwait(false) with { Path = path };
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BlobTooLargeException)
+        {
+            return new MatchReport(path, [], ex is BlobTooLargeException ? ex.Message : "unreadable: " + ex.Message);
+        }
+    }
+
+    public async Task<MatchReport> MatchStagedAsync(StagedContent staged, string fileName, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
+        await indexes.EnsureLoadedAsync(catalog, ct).ConfigureAwait(false);
+        var results = new List<MatchResult>();
+        var exact = await catalog.FindBySha256Async(staged.Sha256, ct).ConfigureAwait(false);
+        if (exact is not null)
+        {
+            results.Add(new MatchResult(exact.Id, exact.Title, exact.Kind, "exact", 1.0, await EvidenceAsync(exact, new MatchEvidence { RegisteredAt = exact.RegisteredAt }, ct).ConfigureAwait(false)));
+        }
+
+        QueryFingerprints query;
+        try
+        {
+            var inspection = await inspector.InspectAsync(staged.Path, fileName, ct).ConfigureAwait(false);
+            query = await fingerprints.ComputeAsync(staged.Path, fileName, inspection, ct).ConfigureAwait(false);
+        }
+        catch (MediaException ex)
+        {
+            return new MatchReport(fileName, results, exact is null ? ex.Message : null);
+        }
+
+        if (query.Image is not null)
+        {
+            foreach (var m in indexes.Images.Match(query.Image))
+            {
+                if (m.WorkId == exact?.Id || await catalog.GetWorkAsync(m.WorkId, ct).ConfigureAwait(false) is not { DeletedAt: null } work)
+                {
+                    continue;
+                }
+
+                var evidence = new MatchEvidence { Variant = m.Variant, Distance = m.Distance, RegisteredAt = work.RegisteredAt };
+                results.Add(new MatchResult(work.Id, work.Title, work.Kind, m.Grade.ToWire(), m.Score, await EvidenceAsync(work, evidence, ct).ConfigureAwait(false)));
+            }
+        }
+
+        if (query.Text is not null)
+        {
+            foreach (var m in indexes.Texts.Match(query.Text))
+            {
+                if (m.WorkId == exact?.Id || await catalog.GetWorkAsync(m.WorkId, ct).ConfigureAwait(false) is not { DeletedAt: null } work)
+                {
+                    continue;
+                }
+
+                var evidence = new MatchEvidence
+                {
+                    SuspectShare = m.SuspectShare,
+                    OriginalShare = m.OriginalShare,
+                    Passages = [.. m.Passages.Select(p => new PassageEvidence(p.Suspect.Start, p.Suspect.End, p.Original.Start, p.Original.End, p.IsApproximate))],
+                    RegisteredAt = work.RegisteredAt,
+                };
+                results.Add(new MatchResult(work.Id, work.Title, work.Kind, TextGrade(m.Grade), m.Score, await EvidenceAsync(work, evidence, ct).ConfigureAwait(false)));
+            }
+        }
+
+        return new MatchReport(fileName, [.. results.OrderByDescending(r => r.Grade == "exact").ThenByDescending(r => r.Score)]);
+    }
+
+    private async Task<MatchEvidence> EvidenceAsync(Work work, MatchEvidence evidence, CancellationToken ct)
+    {
+        var entry = await catalog.GetLogEntryForWorkAsync(work.Id, ct).ConfigureAwait(false);
+        return evidence with { LogIndex = entry?.LogIndex, Sha256 = work.Sha256 };
+    }
+
+    private static string TextGrade(TextMatchGrade grade) => grade switch
+    {
+        TextMatchGrade.NearExact => "near-exact",
+        TextMatchGrade.Transformed => "transformed",
+        _ => "partial",
+    };
+}

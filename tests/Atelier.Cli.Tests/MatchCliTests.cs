@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Atelier.Testing;
+
+namespace Atelier.Cli.Tests;
+
+/// <summary>`atelier match` on real photos and texts: exact copies, crops, copied passages, and nothing for unrelated files.</summary>
+public class MatchCliTests
+{
+    [Fact]
+    public async Task Match_copiesOfRegisteredWorks_areFoundGradedWithEvidence()
+    {
+        var images = SharedData.RequireDirectory("data/images/dev");
+        var texts = SharedData.RequireDirectory("data/text/dev/en");
+        using var dir = new TempDirectory("atelier-match");
+        var src = dir.Combine("catalog");
+        Directory.CreateDirectory(src);
+        var photos = Directory.GetFiles(images, "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        foreach (var p in photos.Take(8))
+        {
+            File.Copy(p, Path.Combine(src, Path.GetFileName(p)));
+        }
+
+        var novels = Directory.GetFiles(texts, "*.txt").Order(StringComparer.Ordinal).ToArray();
+        foreach (var t in novels.Take(4))
+        {
+            File.Copy(t, Path.Combine(src, Path.GetFileName(t)));
+        }
+
+        var cli = new CliRunner(dir.Combine("data"));
+        var (code, stdout, stderr) = await cli.RunAsync("import", src, "--json");
+        Assert.True(code == 0, stderr);
+        var ids = CliRunner.JsonLines(stdout).ToDictionary(l => Path.GetFileName(l.GetProperty("path").GetString()!), l => l.GetProperty("workId").GetString()!);
+
+        // The same bytes: exact.
+        var exact = await MatchAsync(cli, Path.Combine(src, Path.GetFileName(photos[0])));
+        Assert.Equal("exact", exact[0].GetProperty("grade").GetString());
+        Assert.Equal(ids[Path.GetFileName(photos[0])], exact[0].GetProperty("workId").GetString());
+        Assert.True(exact[0].GetProperty("evidence").GetProperty("logIndex").GetInt64() >= 0);
+
+        // A centre crop to 80% of the area, re-encoded: found, and not exact.
+        using (var original = NetVips.Image.NewFromFile(photos[1]))
+        {
+            var w = (int)(original.Width * 0.894);
+            var h = (int)(original.Height * 0.894);
+            using var crop = original.Crop((original.Width - w) / 2, (original.Height - h) / 2, w, h);
+            crop.WriteToFile(dir.Combine("crop.jpg[Q=80]"));
+        }
+
+        var cropped = await MatchAsync(cli, dir.Combine("crop.jpg"));
+        Assert.NotEmpty(cropped);
+        Assert.Equal(ids[Path.GetFileName(photos[1])], cropped[0].GetProperty("workId").GetString());
+        Assert.NotEqual("exact", cropped[0].GetProperty("grade").GetString());
+
+        // A passage of ~600 characters lifted into unrelated text: partial, with the spans.
+        var novel = await File.ReadAllTextAsync(novels[2], TestContext.Current.CancellationToken);
+        var passage = novel.Substring(novel.Length / 2, 600);
+        var suspect = Fixtures.Text(1500, 1) + "\n" + passage + "\n" + Fixtures.Text(1500, 2);
+        await File.WriteAllTextAsync(dir.Combine("suspect.txt"), suspect, TestContext.Current.CancellationToken);
+        var quoted = await MatchAsync(cli, dir.Combine("suspect.txt"));
+        Assert.NotEmpty(quoted);
+        Assert.Equal(ids[Path.GetFileName(novels[2])], quoted[0].GetProperty("workId").GetString());
+        Assert.Equal("partial", quoted[0].GetProperty("grade").GetString());
+        var span = quoted[0].GetProperty("evidence").GetProperty("passages")[0];
+        var start = span.GetProperty("suspectStart").GetInt32();
+        var end = span.GetProperty("suspectEnd").GetInt32();
+        var truth = suspect.IndexOf(passage, StringComparison.Ordinal);
+        var overlap = Math.Min(end, truth + passage.Length) - Math.Max(start, truth);
+        Assert.True(overlap >= 0.8 * passage.Length, $"reported span {start}-{end}, true {truth}-{truth + passage.Length}");
+
+        // Unrelated photos and text match nothing.
+        Assert.Empty(await MatchAsync(cli, photos[^1]));
+        Assert.Empty(await MatchAsync(cli, novels[^1]));
+    }
+
+    private static async Task<List<JsonElement>> MatchAsync(CliRunner cli, string path)
+    {
+        var (code, stdout, stderr) = await cli.RunAsync("match", path, "--json");
+        Assert.True(code == 0, stderr);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(path, report.GetProperty("path").GetString());
+        return [.. report.GetProperty("matches").EnumerateArray()];
+    }
+}
