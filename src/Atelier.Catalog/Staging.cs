@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using Atelier.Core;
 
 namespace Atelier.Catalog;
@@ -49,8 +47,6 @@ public sealed class StagedContent : IAsyncDisposable
 /// </summary>
 public sealed class Staging(string directory)
 {
-    private const int BufferSize = 128 * 1024;
-
     public string Directory { get; } = directory;
 
     public async Task<StagedContent> StageAsync(Stream content, long maxBytes, CancellationToken ct = default)
@@ -58,12 +54,10 @@ public sealed class Staging(string directory)
         ArgumentNullException.ThrowIfNull(content);
         System.IO.Directory.CreateDirectory(Directory);
         var path = System.IO.Path.Combine(Directory, Guid.NewGuid().ToString("N") + ".part");
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var ok = false;
         try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long total = 0;
+            BlobInfo info;
             var file = new FileStream(path, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew,
@@ -74,30 +68,17 @@ public sealed class Staging(string directory)
             });
             await using (file.ConfigureAwait(false))
             {
-                int read;
-                while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false)) > 0)
-                {
-                    total += read;
-                    if (total > maxBytes)
-                    {
-                        throw new BlobTooLargeException(maxBytes);
-                    }
-
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-                }
+                info = await ContentHash.CopyAsync(content, file, maxBytes, ct).ConfigureAwait(false);
 
                 // Durable before anything refers to it: the blob store may rename this file into place.
                 file.Flush(flushToDisk: true);
             }
 
-            var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             ok = true;
-            return new StagedContent(path, sha, total);
+            return new StagedContent(path, info.Sha256, info.Length);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             if (!ok)
             {
                 TryDelete(path);
