@@ -28,6 +28,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
         var fingerprints = new FingerprintService(media);
         Import = new ImportService(catalog, blobs, inspector, fingerprints, Indexes, staging, log, clock);
         Match = new MatchService(catalog, inspector, fingerprints, Indexes, staging);
+        Reports = new ScanReportWriter(catalog, blobs, staging, media);
         Works = new WorkService(catalog, blobs, Indexes, clock);
         Keys = new ApiKeyService(catalog, clock);
         Gc = new GarbageCollector(catalog, blobs, staging, clock);
@@ -40,6 +41,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
     public RegistrationLog Log { get; }
     public MatchIndexes Indexes { get; } = new();
     public MatchService Match { get; }
+    public ScanReportWriter Reports { get; }
     public ImportService Import { get; }
     public WorkService Works { get; }
     public ApiKeyService Keys { get; }

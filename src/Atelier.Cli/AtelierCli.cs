@@ -20,6 +20,7 @@ public static class AtelierCli
         root.Subcommands.Add(WorksCommand.Build());
         root.Subcommands.Add(KeysCommand.Build());
         root.Subcommands.Add(MatchCommand.Build());
+        root.Subcommands.Add(ScanCommand.Build());
         root.Subcommands.Add(GcCommand.Build());
         root.Subcommands.Add(LogCommands.Proof());
         root.Subcommands.Add(LogCommands.Verify());

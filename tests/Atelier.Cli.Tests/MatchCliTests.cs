@@ -70,6 +70,39 @@ public class MatchCliTests
         // Unrelated photos and text match nothing.
         Assert.Empty(await MatchAsync(cli, photos[^1]));
         Assert.Empty(await MatchAsync(cli, novels[^1]));
+
+        // A scan of a folder of suspects, with a corrupt file and a hostile name among them, and its reports.
+        var suspects = dir.Combine("suspects");
+        Directory.CreateDirectory(suspects);
+        File.Copy(dir.Combine("crop.jpg"), Path.Combine(suspects, "crop.jpg"));
+        File.Copy(dir.Combine("suspect.txt"), Path.Combine(suspects, "<img src=x onerror=alert(1)>.txt"));
+        File.Copy(photos[^1], Path.Combine(suspects, "unrelated.jpg"));
+        await File.WriteAllBytesAsync(Path.Combine(suspects, "broken.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 1, 2, 3], TestContext.Current.CancellationToken);
+        var html = dir.Combine("report.html");
+        var (scanCode, scanOut, _) = await cli.RunAsync("scan", suspects, "--json", "--report", html);
+        Assert.Equal(1, scanCode);
+        var lines = CliRunner.JsonLines(scanOut).ToDictionary(l => Path.GetFileName(l.GetProperty("path").GetString()!));
+        Assert.Equal(4, lines.Count);
+        Assert.Equal(ids[Path.GetFileName(photos[1])], lines["crop.jpg"].GetProperty("matches")[0].GetProperty("workId").GetString());
+        Assert.Equal("partial", lines["<img src=x onerror=alert(1)>.txt"].GetProperty("matches")[0].GetProperty("grade").GetString());
+        Assert.Empty(lines["unrelated.jpg"].GetProperty("matches").EnumerateArray());
+        Assert.False(string.IsNullOrEmpty(lines["broken.jpg"].GetProperty("error").GetString()));
+
+        var page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
+        Assert.Contains("data:image/jpeg;base64,", page, StringComparison.Ordinal);
+        Assert.Contains("<mark>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img src=x", page, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x", page, StringComparison.Ordinal);
+
+        var csv = dir.Combine("report.csv");
+        Assert.Equal(1, (await cli.RunAsync("scan", suspects, "--report", csv)).ExitCode);
+        var rows = await File.ReadAllLinesAsync(csv, TestContext.Current.CancellationToken);
+        Assert.StartsWith("suspect,error,work_id", rows[0], StringComparison.Ordinal);
+        Assert.True(rows.Length >= 5);
+
+        var json = dir.Combine("report.json");
+        Assert.Equal(1, (await cli.RunAsync("scan", suspects, "--report", json)).ExitCode);
+        Assert.Equal(4, JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken)).RootElement.GetProperty("files").GetArrayLength());
     }
 
     private static async Task<List<JsonElement>> MatchAsync(CliRunner cli, string path)

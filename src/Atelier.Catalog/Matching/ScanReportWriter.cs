@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Atelier.Core;
+using Atelier.Media;
+using Atelier.Media.Images;
+using Atelier.Media.Text;
+
+namespace Atelier.Catalog.Matching;
+
+/// <summary>
+/// Writes a scan's results as JSON, CSV or a self-contained HTML page (chosen by the file's extension).
+/// The HTML shows each suspect beside the registered work it matches: thumbnails for images, and for text
+/// the two passages side by side with the copied part highlighted. Everything taken from files (names,
+/// titles, text) is escaped; thumbnails are embedded as data URIs so the page stands alone.
+/// </summary>
+public sealed class ScanReportWriter(ICatalogStore catalog, IBlobStore blobs, Staging staging, MediaOptions media)
+{
+    private const int ThumbnailSide = 200;
+    private const int ContextChars = 160;
+    private const int MaxPassagesShown = 5;
+    private const int MaxExcerptChars = 1600;
+
+    public static IReadOnlyList<string> Formats { get; } = [".html", ".json", ".csv"];
+
+    public async Task WriteAsync(string outputPath, IReadOnlyList<MatchReport> reports, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var ext = Path.GetExtension(outputPath).ToLowerInvariant();
+        var tmp = outputPath + ".tmp";
+        var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            var writer = new StreamWriter(file, new UTF8Encoding(false));
+            await using (writer.ConfigureAwait(false))
+            {
+                switch (ext)
+                {
+                    case ".json":
+                        await writer.WriteAsync(JsonSerializer.Serialize(new { generatedAt = DateTimeOffset.UtcNow, files = reports }, AtelierJson.Indented)).ConfigureAwait(false);
+                        break;
+                    case ".csv":
+                        await WriteCsvAsync(writer, reports).ConfigureAwait(false);
+                        break;
+                    case ".html":
+                        await WriteHtmlAsync(writer, reports, ct).ConfigureAwait(false);
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown report format '{ext}': use {string.Join(", ", Formats)}", nameof(outputPath));
+                }
+            }
+        }
+
+        File.Move(tmp, outputPath, overwrite: true);
+    }
+
+    private static async Task WriteCsvAsync(TextWriter w, IReadOnlyList<MatchReport> reports)
+    {
+        await w.WriteLineAsync("suspect,error,work_id,title,kind,grade,score,variant,distance,suspect_share,original_share,registered_at,log_index").ConfigureAwait(false);
+        foreach (var r in reports)
+        {
+            if (r.Matches.Count == 0)
+            {
+                await w.WriteLineAsync(Csv(r.Path, r.Error) + ",,,,,,,,,,,").ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var m in r.Matches)
+            {
+                var e = m.Evidence;
+                await w.WriteLineAsync(Csv(
+                    r.Path, r.Error, m.WorkId, m.Title, m.Kind.ToWire(), m.Grade, m.Score.ToString("0.####", CultureInfo.InvariantCulture),
+                    e.Variant, e.Distance?.ToString(CultureInfo.InvariantCulture),
+                    e.SuspectShare?.ToString("0.####", CultureInfo.InvariantCulture), e.OriginalShare?.ToString("0.####", CultureInfo.InvariantCulture),
+                    e.RegisteredAt.ToString("O", CultureInfo.InvariantCulture), e.LogIndex?.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>RFC 4180 quoting; cells that a spreadsheet would run as a formula get a leading apostrophe.</summary>
+    private static string Csv(params string?[] cells) => string.Join(',', cells.Select(c =>
+    {
+        var v = c ?? "";
+        if (v.Length > 0 && "=+-@\t\r".Contains(v[0], StringComparison.Ordinal))
+        {
+            v = "'" + v;
+        }
+
+        return v.IndexOfAny([',', '"', '\n', '\r']) >= 0 || v != v.Trim() ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v;
+    }));
+
+    private async Task WriteHtmlAsync(TextWriter w, IReadOnlyList<MatchReport> reports, CancellationToken ct)
+    {
+        var matched = reports.Count(r => r.Matches.Count > 0);
+        await w.WriteLineAsync($$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Atelier scan report</title>
+            <style>
+            body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
+            section{border-top:1px solid #ccc;padding:1rem 0}
+            .pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem;align-items:start}
+            figure{margin:0} img{max-width:200px;max-height:200px;border:1px solid #ddd}
+            pre{white-space:pre-wrap;background:#fafafa;border:1px solid #eee;padding:.5rem;font-size:.9rem}
+            mark{background:#ffe066} .grade{font-weight:bold} .muted{color:#777}
+            </style></head><body>
+            <h1>Atelier scan report</h1>
+            <p>{{reports.Count}} file(s) scanned, {{matched}} with matches. Generated {{DateTimeOffset.UtcNow:u}}.</p>
+            """).ConfigureAwait(false);
+        foreach (var r in reports.Where(r => r.Matches.Count > 0 || r.Error is not null))
+        {
+            await w.WriteLineAsync($"<section><h2>{H(r.Path)}</h2>").ConfigureAwait(false);
+            if (r.Error is not null)
+            {
+                await w.WriteLineAsync($"<p class=\"muted\">{H(r.Error)}</p>").ConfigureAwait(false);
+            }
+
+            string? suspectText = null;
+            foreach (var m in r.Matches)
+            {
+                var work = await catalog.GetWorkAsync(m.WorkId, ct).ConfigureAwait(false);
+                var e = m.Evidence;
+                await w.WriteLineAsync($"<p><span class=\"grade\">{H(m.Grade)}</span> ({m.Score:0.00}) — {H(m.Title)} <span class=\"muted\">{H(m.WorkId)}, registered {e.RegisteredAt:u}{(e.LogIndex is { } i ? $", log entry {i}" : "")}{(e.Variant is null ? "" : ", " + H(e.Variant))}</span></p>").ConfigureAwait(false);
+                if (work is null)
+                {
+                    continue;
+                }
+
+                if (work.Kind == MediaKind.Image)
+                {
+                    var suspect = Thumb(r.Path);
+                    var original = await WithContentAsync(work, path => Task.FromResult(Thumb(path)), ct).ConfigureAwait(false);
+                    await w.WriteLineAsync($"<div class=\"pair\"><figure>{suspect}<figcaption>suspect</figcaption></figure><figure>{original}<figcaption>registered: {H(work.OriginalFileName)}</figcaption></figure></div>").ConfigureAwait(false);
+                }
+                else if (work.Kind == MediaKind.Text && e.Passages is { Count: > 0 } passages)
+                {
+                    suspectText ??= await LoadTextAsync(r.Path, ct).ConfigureAwait(false);
+                    var originalText = await WithContentAsync(work, p => LoadTextAsync(p, ct, work.OriginalFileName), ct).ConfigureAwait(false);
+                    foreach (var p in passages.Take(MaxPassagesShown))
+                    {
+                        await w.WriteLineAsync($"<div class=\"pair\"><pre>{Excerpt(suspectText, p.SuspectStart, p.SuspectEnd)}</pre><pre>{Excerpt(originalText, p.OriginalStart, p.OriginalEnd)}</pre></div>").ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await w.WriteLineAsync("</section>").ConfigureAwait(false);
+        }
+
+        await w.WriteLineAsync("</body></html>").ConfigureAwait(false);
+    }
+
+    private string Thumb(string path)
+    {
+        try
+        {
+            return $"<img alt=\"\" src=\"data:image/jpeg;base64,{Convert.ToBase64String(Thumbnails.Jpeg(path, ThumbnailSide, media))}\">";
+        }
+        catch (MediaException ex)
+        {
+            return $"<span class=\"muted\">(no preview: {H(ex.Message)})</span>";
+        }
+    }
+
+    private async Task<string?> LoadTextAsync(string path, CancellationToken ct, string? name = null)
+    {
+        try
+        {
+            return (await TextLoader.LoadAsync(path, name ?? Path.GetFileName(path), media, ct).ConfigureAwait(false)).Text;
+        }
+        catch (MediaException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Copies the work's content to a local staging file for the duration of <paramref name="use"/>.</summary>
+    private async Task<T?> WithContentAsync<T>(Work work, Func<string, Task<T>> use, CancellationToken ct)
+    {
+        var stream = await blobs.OpenReadAsync(work.Sha256, 0, null, ct).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return default;
+        }
+
+        StagedContent staged;
+        await using (stream.ConfigureAwait(false))
+        {
+            staged = await staging.StageAsync(stream, long.MaxValue, ct).ConfigureAwait(false);
+        }
+
+        await using (staged.ConfigureAwait(false))
+        {
+            return await use(staged.Path).ConfigureAwait(false);
+        }
+    }
+
+    private static string Excerpt(string? text, int start, int end)
+    {
+        if (text is null || start < 0 || end > text.Length || start >= end)
+        {
+            return "<span class=\"muted\">(text unavailable)</span>";
+        }
+
+        var from = Math.Max(0, start - ContextChars);
+        var to = Math.Min(text.Length, end + ContextChars);
+        var marked = text[start..end];
+        if (marked.Length > MaxExcerptChars)
+        {
+            marked = marked[..(MaxExcerptChars / 2)] + " … " + marked[^(MaxExcerptChars / 2)..];
+        }
+
+        return $"{(from > 0 ? "…" : "")}{H(text[from..start])}<mark>{H(marked)}</mark>{H(text[end..to])}{(to < text.Length ? "…" : "")}";
+    }
+
+    private static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
+}
