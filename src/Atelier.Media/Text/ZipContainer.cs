@@ -148,6 +148,8 @@ internal sealed class ZipContainer : IDisposable
     /// <summary>
     /// Counts inflated bytes as they are read and stops as soon as an entry yields more than its header declared
     /// (a lying header, the classic bomb) or the container more than <see cref="MediaOptions.MaxZipUncompressedBytes"/>.
+    /// The .NET 10 entry stream already ends at the declared size (a lying entry comes out cut short, never longer);
+    /// this counter keeps the guarantee ours rather than an implementation detail of the BCL.
     /// </summary>
     private sealed class CountingStream(Stream inner, ZipArchiveEntry entry, ZipContainer owner) : Stream
     {
