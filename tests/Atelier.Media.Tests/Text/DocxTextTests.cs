@@ -26,11 +26,7 @@ public sealed class DocxTextTests
     [Fact]
     public async Task InspectAsync_docx_is_text_with_the_wordprocessing_media_type()
     {
-        using var temp = new Atelier.Testing.TempDirectory("media");
-        var path = temp.Combine("staged");
-        await File.WriteAllBytesAsync(path, ZipFixtures.Docx(Body), TestContext.Current.CancellationToken);
-
-        var result = await TestFiles.Inspector().InspectAsync(path, "no-extension", TestContext.Current.CancellationToken);
+        var result = await ZipFixtures.InspectAsync(ZipFixtures.Docx(Body), "no-extension");
 
         Assert.Equal(MediaKind.Text, result.Kind);
         Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", result.MediaType);

@@ -23,11 +23,7 @@ public sealed class EpubTextTests
     [Fact]
     public async Task InspectAsync_epub_is_text_whose_metadata_comes_from_the_extracted_text()
     {
-        using var temp = new Atelier.Testing.TempDirectory("media");
-        var path = temp.Combine("staged");
-        await File.WriteAllBytesAsync(path, Book, TestContext.Current.CancellationToken);
-
-        var result = await TestFiles.Inspector().InspectAsync(path, "春夏.epub", TestContext.Current.CancellationToken);
+        var result = await ZipFixtures.InspectAsync(Book, "春夏.epub");
 
         Assert.Equal(MediaKind.Text, result.Kind);
         Assert.Equal("application/epub+zip", result.MediaType);
@@ -35,7 +31,7 @@ public sealed class EpubTextTests
         Assert.Equal("epub", text.Format);
         Assert.Equal("utf-8", text.Encoding);
         Assert.Equal("zh-Hans", text.Language);
-        var loaded = await TextLoader.LoadAsync(path, "春夏.epub", ct: TestContext.Current.CancellationToken);
+        var loaded = await ZipFixtures.LoadAsync(Book, "春夏.epub");
         Assert.Equal(TextStatistics.Count(loaded.Text), (text.Characters, text.Words, text.Lines));
     }
 

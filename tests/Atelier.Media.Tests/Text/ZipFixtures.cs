@@ -101,6 +101,15 @@ internal static class ZipFixtures
         return await TextLoader.LoadAsync(path, name, options, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Stages <paramref name="content"/> and inspects it as <paramref name="name"/>.</summary>
+    public static async Task<MediaInspection> InspectAsync(byte[] content, string name)
+    {
+        using var temp = new TempDirectory("media");
+        var path = temp.Combine("staged");
+        await File.WriteAllBytesAsync(path, content, TestContext.Current.CancellationToken);
+        return await TestFiles.Inspector().InspectAsync(path, name, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>The refusal <see cref="TextLoader"/> gives, through the inspector so messages are checked for the staging path.</summary>
     public static Task<MediaException> RefusalAsync(byte[] content, string name, MediaOptions? options = null) =>
         TestFiles.RefusalAsync(content, name, options);
