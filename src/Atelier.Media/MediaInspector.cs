@@ -11,6 +11,7 @@ namespace Atelier.Media;
 /// an image signature → libvips (BMP: Skia), header limits then a full decode at thumbnail scale;
 /// an audio container signature or an audio extension → ffprobe, which must find an audio stream;
 /// a text extension or no extension → encoding detection and strict decoding;
+/// a ZIP container that is an EPUB or DOCX (by its marker entries or extension) → its text, under zip-bomb limits;
 /// anything else → <see cref="MediaErrorCode.Unsupported"/>.
 /// </summary>
 public sealed class MediaInspector : IMediaInspector
@@ -45,6 +46,12 @@ public sealed class MediaInspector : IMediaInspector
                 return ImageInspector.Inspect(path, format, _options);
             case MediaKind.Audio:
                 return await InspectAudioAsync(path, extension, ct).ConfigureAwait(false);
+        }
+
+        if (ZipContainer.HasSignature(head))
+        {
+            // EPUB or DOCX by their markers or extension; the text loader refuses any other ZIP archive.
+            return await TextLoader.InspectAsync(path, originalFileName, _options, ct).ConfigureAwait(false);
         }
 
         if (sniffed.KnownOther is { } what)

@@ -25,6 +25,24 @@ public sealed class MediaOptions
     /// <summary>Largest text file accepted, checked before reading. Default 64 MiB.</summary>
     public long MaxTextBytes { get; set; } = 64L << 20;
 
+    /// <summary>
+    /// Most entries an EPUB or DOCX container may hold, checked from its central directory before anything is
+    /// inflated. Default 10,000.
+    /// </summary>
+    public int MaxZipEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most bytes all entries of an EPUB or DOCX container may declare uncompressed, checked before inflating;
+    /// the bytes really inflated are counted against it too while reading. Default 256 MiB.
+    /// </summary>
+    public long MaxZipUncompressedBytes { get; set; } = 256L << 20;
+
+    /// <summary>
+    /// Highest uncompressed : compressed size ratio one container entry may declare (entries under 64 KiB
+    /// uncompressed are exempt: tiny entries inflate to little whatever their ratio). Default 200.
+    /// </summary>
+    public int MaxZipCompressionRatio { get; set; } = 200;
+
     /// <summary>ffprobe executable: a name looked up on PATH, or a full path. Run without a shell.</summary>
     public string FfprobePath { get; set; } = "ffprobe";
 
@@ -45,6 +63,9 @@ public sealed class MediaOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxDecodeMemoryBytes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxTextBytes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxToolOutputBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxZipEntries);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxZipUncompressedBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxZipCompressionRatio);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ToolTimeout, TimeSpan.Zero);
         ArgumentException.ThrowIfNullOrWhiteSpace(FfprobePath);
         ArgumentException.ThrowIfNullOrWhiteSpace(FfmpegPath);

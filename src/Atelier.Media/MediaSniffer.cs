@@ -177,7 +177,7 @@ internal static class MediaSniffer
 
         if (head.StartsWith("PK\x03\x04"u8))
         {
-            return Other("a ZIP archive (or a document packed as one, such as .docx or .epub)");
+            return Other(Text.ZipContainer.PlainZipDescription);
         }
 
         if (head.StartsWith((ReadOnlySpan<byte>)[(byte)0x1F, 0x8B]) || head.StartsWith((ReadOnlySpan<byte>)[(byte)'7', (byte)'z', 0xBC, 0xAF, 0x27, 0x1C]) || head.StartsWith("Rar!"u8))

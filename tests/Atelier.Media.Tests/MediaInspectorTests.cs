@@ -85,7 +85,7 @@ public sealed class MediaInspectorTests
     [Theory]
     [InlineData("%PDF-1.4\n%âãÏÓ\n1 0 obj", "report.pdf", "PDF")]
     [InlineData("{\"a\": 1}", "data.json", "'.json'")]
-    [InlineData("PK\u0003\u0004rest-of-zip", "book.epub", "ZIP")]
+    [InlineData("PK\u0003\u0004rest-of-zip", "archive.zip", "ZIP")]
     public async Task InspectAsync_other_types_are_unsupported_and_named(string content, string name, string mentioned)
     {
         var error = await TestFiles.RefusalAsync(System.Text.Encoding.UTF8.GetBytes(content), name);

@@ -1,6 +1,9 @@
 namespace Atelier.Media.Text;
 
-/// <summary>The text formats accepted, chosen by file extension (no extension: plain text, or HTML if it starts like HTML).</summary>
+/// <summary>
+/// The text formats accepted, chosen by file extension (no extension: plain text, or HTML if it starts like HTML);
+/// EPUB and DOCX are ZIP containers, recognised by their own markers or by extension.
+/// </summary>
 public enum TextFormat
 {
     Plain,
@@ -9,12 +12,18 @@ public enum TextFormat
     Csv,
     Srt,
     Lrc,
+
+    /// <summary>An EPUB publication: the visible text of its XHTML content documents in reading (spine) order.</summary>
+    Epub,
+
+    /// <summary>A Word (Office Open XML) document: the text of word/document.xml, one line per paragraph.</summary>
+    Docx,
 }
 
 /// <summary>Names and media types of <see cref="TextFormat"/>.</summary>
 public static class TextFormats
 {
-    /// <summary>Stable name stored in <c>TextMetadata.Format</c>: "plain", "markdown", "html", "csv", "srt", "lrc".</summary>
+    /// <summary>Stable name stored in <c>TextMetadata.Format</c>: "plain", "markdown", "html", "csv", "srt", "lrc", "epub", "docx".</summary>
     public static string ToName(this TextFormat format) => format switch
     {
         TextFormat.Plain => "plain",
@@ -23,6 +32,8 @@ public static class TextFormats
         TextFormat.Csv => "csv",
         TextFormat.Srt => "srt",
         TextFormat.Lrc => "lrc",
+        TextFormat.Epub => "epub",
+        TextFormat.Docx => "docx",
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
@@ -35,6 +46,8 @@ public static class TextFormats
         TextFormat.Markdown => "text/markdown",
         TextFormat.Html => "text/html",
         TextFormat.Csv => "text/csv",
+        TextFormat.Epub => EpubText.MediaType,
+        TextFormat.Docx => DocxText.MediaType,
         _ => "text/plain",
     };
 
@@ -47,6 +60,8 @@ public static class TextFormats
         ".csv" => TextFormat.Csv,
         ".srt" => TextFormat.Srt,
         ".lrc" => TextFormat.Lrc,
+        ".epub" => TextFormat.Epub,
+        ".docx" => TextFormat.Docx,
         _ => null,
     };
 }

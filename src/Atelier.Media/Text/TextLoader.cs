@@ -3,12 +3,18 @@ using Atelier.Core;
 namespace Atelier.Media.Text;
 
 /// <summary>Decoded text with the encoding it was stored in.</summary>
-/// <param name="Text">The text as a reader sees it: for HTML the visible text, otherwise the file's content (BOM removed, line ends kept).</param>
-/// <param name="Encoding">Stable lower-case name: "utf-8", "utf-16le", "utf-16be", "utf-32le", "gb18030", "big5", "shift_jis", "euc-kr", "windows-1252"...</param>
+/// <param name="Text">
+/// The text as a reader sees it: for HTML the visible text, for EPUB its chapters' visible text in reading order
+/// separated by blank lines, for DOCX one line per paragraph, otherwise the file's content (BOM removed, line ends kept).
+/// </param>
+/// <param name="Encoding">Stable lower-case name: "utf-8", "utf-16le", "utf-16be", "utf-32le", "gb18030", "big5", "shift_jis", "euc-kr", "windows-1252"... ("utf-8" for EPUB and DOCX, whose parts are Unicode XML).</param>
 /// <param name="Format">The format chosen from the extension (or HTML recognised in an extension-less file).</param>
 public sealed record LoadedText(string Text, string Encoding, TextFormat Format);
 
-/// <summary>Reads a text file under <see cref="MediaOptions.MaxTextBytes"/>, detects its encoding and decodes it.</summary>
+/// <summary>
+/// Reads a text file under <see cref="MediaOptions.MaxTextBytes"/>, detects its encoding and decodes it; EPUB and
+/// DOCX containers are opened under the ZIP limits of <see cref="MediaOptions"/> and their text extracted.
+/// </summary>
 public static class TextLoader
 {
     /// <summary>Loads <paramref name="path"/> as text.</summary>
@@ -22,10 +28,19 @@ public static class TextLoader
     {
         options ??= MediaOptions.Default;
         var extension = MediaInspector.ExtensionOf(originalFileName ?? path);
+        var (length, head) = MediaFile.ReadHead(path, 4);
+        if (ZipContainer.HasSignature(head))
+        {
+            return LoadContainer(path, extension, options, ct);
+        }
+
         var format = TextFormats.FromExtension(extension)
             ?? throw new MediaException(MediaErrorCode.Unsupported, $"unsupported file type: '{extension}' is not a text format");
+        if (format is TextFormat.Epub or TextFormat.Docx)
+        {
+            throw ZipContainer.Corrupt(format.ToName().ToUpperInvariant(), $"the file is named {extension} but is not a ZIP container");
+        }
 
-        var length = MediaFile.GetLength(path);
         if (length > options.MaxTextBytes)
         {
             throw TooLarge(length, options);
@@ -40,6 +55,44 @@ public static class TextLoader
         }
 
         return new LoadedText(format == TextFormat.Html ? HtmlText.ExtractVisibleText(text) : text, encoding, format);
+    }
+
+    /// <summary>
+    /// An EPUB or DOCX, recognised by its own marker first and its extension second; any other ZIP archive is
+    /// refused as unsupported before its limits are even looked at, as it was before these formats were read.
+    /// </summary>
+    private static LoadedText LoadContainer(string path, string extension, MediaOptions options, CancellationToken ct)
+    {
+        var named = TextFormats.FromExtension(extension) is TextFormat.Epub or TextFormat.Docx;
+        using var zip = ZipContainer.TryOpen(path, options);
+        if (zip is null)
+        {
+            throw named
+                ? ZipContainer.Corrupt(extension[1..].ToUpperInvariant(), "the ZIP container is truncated or damaged (no readable central directory)")
+                : new MediaException(MediaErrorCode.Unsupported, "unsupported file type: " + ZipContainer.PlainZipDescription);
+        }
+
+        var format = EpubText.HasMarker(zip) ? TextFormat.Epub
+            : DocxText.HasMarker(zip) ? TextFormat.Docx
+            : named ? TextFormats.FromExtension(extension)!.Value
+            : throw new MediaException(MediaErrorCode.Unsupported, "unsupported file type: " + ZipContainer.PlainZipDescription);
+        var name = format.ToName().ToUpperInvariant();
+        zip.CheckLimits(name);
+
+        string text;
+        try
+        {
+            text = format == TextFormat.Epub ? EpubText.Extract(zip, ct) : DocxText.Extract(zip);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Xml.XmlException or IOException)
+        {
+            throw ZipContainer.Corrupt(name, ex is System.Xml.XmlException ? "its XML is malformed or declares a DTD (" + ex.Message + ")" : "an entry's compressed data is damaged", ex);
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        return bytes > options.MaxTextBytes
+            ? throw new MediaException(MediaErrorCode.LimitExceeded, $"text too large: the {name} holds {bytes} bytes of text, over the limit of {options.MaxTextBytes} bytes (MaxTextBytes)")
+            : new LoadedText(text, "utf-8", format);
     }
 
     /// <summary>Text facts for <see cref="MediaInspector"/>.</summary>
