@@ -29,7 +29,7 @@ public sealed record AddWorkResult(bool Added, string WorkId, long? LogSeq = nul
 /// (SQLite, PostgreSQL); one conformance suite runs against each. Every method is safe to call from
 /// several threads and several processes at once.
 /// </summary>
-public interface ICatalogStore : ILogStore, IFingerprintStore, IAsyncDisposable
+public interface ICatalogStore : ILogStore, IFingerprintStore, ISuspectStore, IAsyncDisposable
 {
     /// <summary>Creates or upgrades the schema. Idempotent; safe when several processes start together.</summary>
     Task MigrateAsync(CancellationToken ct = default);
