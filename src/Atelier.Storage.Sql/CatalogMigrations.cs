@@ -12,6 +12,7 @@ public static class CatalogMigrations
         new(1, "works, contributors, tags, history and API keys", Works),
         new(2, "transparency log queue, sequencing state and leases", Log),
         new(3, "fingerprints of works, by algorithm", Fingerprints),
+        new(4, "scanned suspects, their fingerprints, and findings against works", Suspects),
     ];
 
     private static string Works(SqlDialect d) => $"""
@@ -115,5 +116,41 @@ public static class CatalogMigrations
         -- Ordinal collation, so that the order is the ids' own (ULIDs sort by time) whatever the
         -- database's locale; the scan's ORDER BY and keyset comparison name the same collation.
         CREATE INDEX fingerprints_scan ON fingerprints (algorithm, work_id {d.OrdinalCollation});
+        """;
+
+    private static string Suspects(SqlDialect d) => $"""
+        -- Suspects are kept so that a new work can be checked against earlier scans (the rescan).
+        -- The limits repeat SqlCatalogStore's checks, as for fingerprints.
+        CREATE TABLE suspects (
+            id {d.SequencePrimaryKey},
+            path TEXT NOT NULL CHECK (length(path) BETWEEN 1 AND 4096),
+            sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+            scanned_at {d.TimeType} NOT NULL
+        );
+
+        CREATE TABLE suspect_fingerprints (
+            suspect_id BIGINT NOT NULL REFERENCES suspects (id) ON DELETE CASCADE,
+            algorithm TEXT NOT NULL CHECK (length(algorithm) BETWEEN 1 AND 64),
+            data {d.BlobType} NOT NULL CHECK (length(data) BETWEEN 1 AND 16777216),
+            PRIMARY KEY (suspect_id, algorithm)
+        );
+        -- The rescan's bulk read: one algorithm, in suspect-id order, paged by suspect_id.
+        CREATE INDEX suspect_fingerprints_scan ON suspect_fingerprints (algorithm, suspect_id);
+
+        CREATE TABLE scan_findings (
+            suspect_id BIGINT NOT NULL REFERENCES suspects (id) ON DELETE CASCADE,
+            work_id TEXT NOT NULL REFERENCES works (id),
+            grade TEXT NOT NULL CHECK (length(grade) BETWEEN 1 AND 32),
+            score DOUBLE PRECISION NOT NULL,
+            -- Characters here, UTF-8 bytes in C#: a string within the C# limit always passes.
+            evidence TEXT NOT NULL CHECK (length(evidence) <= 1048576),
+            found_at {d.TimeType} NOT NULL,
+            reported_at {d.TimeType},
+            PRIMARY KEY (suspect_id, work_id)
+        );
+        -- What `scan --new` takes: only the unreported, however many have been reported before.
+        CREATE INDEX scan_findings_unreported ON scan_findings (found_at, suspect_id, work_id) WHERE reported_at IS NULL;
+        -- The foreign key to works, for a work's findings.
+        CREATE INDEX scan_findings_work ON scan_findings (work_id);
         """;
 }

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Atelier.Core;
@@ -53,18 +54,26 @@ public abstract partial class SqlCatalogStore
     public IAsyncEnumerable<WorkFingerprint> ListFingerprintsAsync(string algorithm, CancellationToken ct = default)
     {
         ValidateAlgorithm(algorithm, nameof(algorithm));
-        return ListFingerprintPagesAsync(algorithm, FingerprintPageRows, ct);
-    }
-
-    private async IAsyncEnumerable<WorkFingerprint> ListFingerprintPagesAsync(string algorithm, int pageRows, [EnumeratorCancellation] CancellationToken ct)
-    {
         // The collation matches the index's, so the database walks fingerprints_scan in order and stops at the limit.
         var sql = $"""
             SELECT f.work_id, f.data FROM fingerprints f JOIN works w ON w.id = f.work_id
             WHERE f.algorithm = @algorithm AND w.deleted_at IS NULL AND f.work_id {Dialect.OrdinalCollation} > @after
             ORDER BY f.work_id {Dialect.OrdinalCollation} LIMIT @limit
             """;
-        var after = string.Empty; // sorts before every id
+        // The empty string sorts before every id.
+        return ReadFingerprintPagesAsync(sql, algorithm, DbType.String, string.Empty, FingerprintPageRows,
+            r => (r.GetString(0), new WorkFingerprint(r.GetString(0), algorithm, r.GetFieldValue<byte[]>(1))), ct);
+    }
+
+    /// <summary>
+    /// The keyset page loop of <see cref="ListFingerprintsAsync"/> and <see cref="ListSuspectFingerprintsAsync"/>:
+    /// <paramref name="sql"/> takes @algorithm, @after (the key of the last row read, of
+    /// <paramref name="keyType"/>) and @limit; <paramref name="read"/> gives a row's key and item.
+    /// </summary>
+    private async IAsyncEnumerable<T> ReadFingerprintPagesAsync<T>(
+        string sql, string algorithm, DbType keyType, object firstAfter, int pageRows, Func<DbDataReader, (object Key, T Item)> read, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var after = firstAfter;
         int rows;
         do
         {
@@ -74,7 +83,7 @@ public abstract partial class SqlCatalogStore
             {
                 using var command = Command(connection, null, sql);
                 AddText(command, "algorithm", algorithm);
-                AddText(command, "after", after);
+                Add(command, "after", keyType, after);
                 AddInt32(command, "limit", pageRows);
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
@@ -82,8 +91,8 @@ public abstract partial class SqlCatalogStore
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
                         rows++;
-                        after = reader.GetString(0);
-                        yield return new WorkFingerprint(after, algorithm, reader.GetFieldValue<byte[]>(1));
+                        (after, var item) = read(reader);
+                        yield return item;
                     }
                 }
             }
@@ -182,11 +191,12 @@ public abstract partial class SqlCatalogStore
         await ExecuteAsync(command, ct).ConfigureAwait(false);
     }
 
-    private static void ValidateFingerprints(IReadOnlyList<FingerprintRecord> fingerprints, string paramName)
+    // owner names what has the fingerprints in the message: "a work", "a suspect".
+    private static void ValidateFingerprints(IReadOnlyList<FingerprintRecord> fingerprints, string paramName, string owner = "a work")
     {
         if (fingerprints.Count > MaxFingerprintsPerWork)
         {
-            throw new ArgumentException($"a work has at most {MaxFingerprintsPerWork} fingerprints; {fingerprints.Count} were given", paramName);
+            throw new ArgumentException($"{owner} has at most {MaxFingerprintsPerWork} fingerprints; {fingerprints.Count} were given", paramName);
         }
 
         foreach (var fingerprint in fingerprints)

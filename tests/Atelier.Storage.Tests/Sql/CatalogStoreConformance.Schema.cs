@@ -70,9 +70,23 @@ public abstract partial class CatalogStoreConformance
         var upgraded = await OpenStoreAsync();
         await upgraded.PutFingerprintAsync(work.Id, new("image/v1", [1, 2, 3]), Ct);
 
-        Assert.Equal(3, (await ((SqlCatalogStore)upgraded).GetAppliedMigrationsAsync(Ct))[^1].Version);
+        Assert.Equal(((SqlCatalogStore)upgraded).LatestSchemaVersion, (await ((SqlCatalogStore)upgraded).GetAppliedMigrationsAsync(Ct))[^1].Version);
         var stored = Assert.Single(await upgraded.GetFingerprintsAsync(work.Id, Ct));
         Assert.Equal([1, 2, 3], stored.Data);
         AssertSameWork(work, await upgraded.GetWorkAsync(work.Id, Ct));
+    }
+
+    [Fact]
+    public async Task OpenStore_databaseFromBeforeSuspects_upgradesAndTakesFindingsAgainstItsWorks()
+    {
+        var old = await OpenStoreAsync([.. CatalogMigrations.All.TakeWhile(m => m.Version < 4)]);
+        var work = await AddAsync(old, NewWork("版本三"));
+
+        var upgraded = await OpenStoreAsync();
+        var suspect = await upgraded.PutSuspectAsync("/扫描/copy.png", RandomSha256(), [new("image/v1", [1, 2, 3])], T0, Ct);
+        Assert.True(await upgraded.AddFindingAsync(suspect, work.Id, "exact", 1, "{}", T0, null, Ct));
+
+        Assert.Equal(4, (await ((SqlCatalogStore)upgraded).GetAppliedMigrationsAsync(Ct))[^1].Version);
+        Assert.Equal(work.Id, Assert.Single(await upgraded.TakeUnreportedFindingsAsync(T0, Ct)).WorkId);
     }
 }
