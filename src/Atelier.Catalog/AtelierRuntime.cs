@@ -26,8 +26,9 @@ public sealed class AtelierRuntime : IAsyncDisposable
         Log = log;
         var staging = new Staging(settings.StagingDirectory);
         var fingerprints = new FingerprintService(media);
-        Import = new ImportService(catalog, blobs, inspector, fingerprints, Indexes, staging, log, clock);
-        Match = new MatchService(catalog, inspector, fingerprints, Indexes, staging);
+        Rescan = new Rescan(catalog, clock);
+        Import = new ImportService(catalog, blobs, inspector, fingerprints, Indexes, Rescan, staging, log, clock);
+        Match = new MatchService(catalog, inspector, fingerprints, Indexes, Rescan, staging);
         Reports = new ScanReportWriter(catalog, blobs, staging, media);
         Works = new WorkService(catalog, blobs, Indexes, clock);
         Keys = new ApiKeyService(catalog, clock);
@@ -41,6 +42,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
     public RegistrationLog Log { get; }
     public MatchIndexes Indexes { get; } = new();
     public MatchService Match { get; }
+    public Rescan Rescan { get; }
     public ScanReportWriter Reports { get; }
     public ImportService Import { get; }
     public WorkService Works { get; }
@@ -130,6 +132,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
     {
         await Log.DisposeAsync().ConfigureAwait(false);
         Indexes.Dispose();
+        Rescan.Dispose();
         if (Blobs is IAsyncDisposable disposableBlobs)
         {
             await disposableBlobs.DisposeAsync().ConfigureAwait(false);

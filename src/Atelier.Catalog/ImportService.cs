@@ -13,7 +13,7 @@ namespace Atelier.Catalog;
 /// point leaves either nothing, or an unreferenced blob that <see cref="GarbageCollector"/> removes;
 /// never a work without its content.
 /// </summary>
-public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, FingerprintService fingerprints, MatchIndexes indexes, Staging staging, RegistrationLog log, TimeProvider clock)
+public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMediaInspector inspector, FingerprintService fingerprints, MatchIndexes indexes, Rescan rescan, Staging staging, RegistrationLog log, TimeProvider clock)
 {
     /// <summary>How many imported works may wait for their checkpoint at once in <see cref="ImportManyAsync"/>.</summary>
     public const int MaxAwaitingCheckpoint = 4096;
@@ -118,6 +118,7 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
 
         log.Kick();
         indexes.Add(work.Id, prints);
+        await rescan.CheckNewWorkAsync(work, prints, ct).ConfigureAwait(false);
         return new ImportOutcome(fileName, ImportStatus.Imported, work.Id, null, work, staged.Length, added.LogSeq);
     }
 

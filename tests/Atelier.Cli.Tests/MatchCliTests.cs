@@ -105,6 +105,48 @@ public class MatchCliTests
         Assert.Equal(4, JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken)).RootElement.GetProperty("files").GetArrayLength());
     }
 
+    [Fact]
+    public async Task ScanNew_suspectsScannedBeforeTheWorkWasRegistered_areReportedOnceAfterImport()
+    {
+        var images = SharedData.RequireDirectory("data/images/dev");
+        var texts = SharedData.RequireDirectory("data/text/dev/en");
+        using var dir = new TempDirectory("atelier-rescan");
+        var photo = Directory.GetFiles(images, "*.jpg").Order(StringComparer.Ordinal).ElementAt(3);
+        var novel = Directory.GetFiles(texts, "*.txt").Order(StringComparer.Ordinal).ElementAt(5);
+        var suspects = dir.Combine("suspects");
+        Directory.CreateDirectory(suspects);
+        using (var original = NetVips.Image.NewFromFile(photo))
+        {
+            using var left = original.Crop(0, 0, (int)(original.Width * 0.7), original.Height);
+            left.WriteToFile(Path.Combine(suspects, "left70.jpg[Q=85]"));
+        }
+
+        var book = await File.ReadAllTextAsync(novel, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(suspects, "blog.txt"), Fixtures.Text(1200, 7) + "\n" + book.Substring(book.Length / 3, 700) + "\n" + Fixtures.Text(900, 8), TestContext.Current.CancellationToken);
+
+        var cli = new CliRunner(dir.Combine("data"));
+        var (scanCode, scanOut, _) = await cli.RunAsync("scan", suspects, "--json");
+        Assert.Equal(0, scanCode);
+        Assert.All(CliRunner.JsonLines(scanOut), l => Assert.Empty(l.GetProperty("matches").EnumerateArray()));
+        Assert.Equal("", (await cli.RunAsync("scan", "--new", "--json")).Stdout.Trim());
+
+        var registered = dir.Combine("registered");
+        Directory.CreateDirectory(registered);
+        File.Copy(photo, Path.Combine(registered, Path.GetFileName(photo)));
+        File.Copy(novel, Path.Combine(registered, Path.GetFileName(novel)));
+        var (importCode, importOut, importErr) = await cli.RunAsync("import", registered, "--json");
+        Assert.True(importCode == 0, importErr);
+        var ids = CliRunner.JsonLines(importOut).ToDictionary(l => Path.GetFileName(l.GetProperty("path").GetString()!), l => l.GetProperty("workId").GetString()!);
+
+        var (newCode, newOut, _) = await cli.RunAsync("scan", "--new", "--json");
+        Assert.Equal(0, newCode);
+        var found = CliRunner.JsonLines(newOut).ToDictionary(l => Path.GetFileName(l.GetProperty("path").GetString()!));
+        Assert.Equal(ids[Path.GetFileName(photo)], found["left70.jpg"].GetProperty("workId").GetString());
+        Assert.Equal(ids[Path.GetFileName(novel)], found["blog.txt"].GetProperty("workId").GetString());
+        Assert.NotEmpty(found["blog.txt"].GetProperty("evidence").GetProperty("passages").EnumerateArray());
+        Assert.Equal("", (await cli.RunAsync("scan", "--new", "--json")).Stdout.Trim());
+    }
+
     private static async Task<List<JsonElement>> MatchAsync(CliRunner cli, string path)
     {
         var (code, stdout, stderr) = await cli.RunAsync("match", path, "--json");

@@ -35,10 +35,18 @@ public sealed record MatchReport(string Path, IReadOnlyList<MatchResult> Matches
 /// Match (../shared/DESIGN.md "Match and scan"): decode and fingerprint the suspect, ask the indexes for
 /// candidates, verify and grade them, and attach the registration evidence. `exact` means the same bytes.
 /// </summary>
-public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspector, FingerprintService fingerprints, MatchIndexes indexes, Staging staging)
+public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspector, FingerprintService fingerprints, MatchIndexes indexes, Rescan rescan, Staging staging)
 {
     /// <summary>Matches one local file. Bad input comes back as a report with an error, never as an exception.</summary>
-    public async Task<MatchReport> MatchFileAsync(string path, long maxBytes, CancellationToken ct = default)
+    public Task<MatchReport> MatchFileAsync(string path, long maxBytes, CancellationToken ct = default) => MatchFileAsync(path, maxBytes, keep: false, ct);
+
+    /// <summary>
+    /// Matches one local file and keeps it as a suspect with its findings, so it is re-checked against
+    /// works registered later (reported by `scan --new`).
+    /// </summary>
+    public Task<MatchReport> ScanFileAsync(string path, long maxBytes, CancellationToken ct = default) => MatchFileAsync(path, maxBytes, keep: true, ct);
+
+    private async Task<MatchReport> MatchFileAsync(string path, long maxBytes, bool keep, CancellationToken ct)
     {
         try
         {
@@ -51,7 +59,14 @@ public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspecto
 
             await using (staged.ConfigureAwait(false))
             {
-                return await MatchStagedAsync(staged, Path.GetFileName(path), ct).ConfigureAwait(false) with { Path = path };
+                var (report, query) = await MatchCoreAsync(staged, Path.GetFileName(path), ct).ConfigureAwait(false);
+                report = report with { Path = path };
+                if (keep && query is not null)
+                {
+                    await rescan.KeepSuspectAsync(path, staged.Sha256, query, report, ct).ConfigureAwait(false);
+                }
+
+                return report;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BlobTooLargeException)
@@ -60,7 +75,10 @@ public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspecto
         }
     }
 
-    public async Task<MatchReport> MatchStagedAsync(StagedContent staged, string fileName, CancellationToken ct = default)
+    public async Task<MatchReport> MatchStagedAsync(StagedContent staged, string fileName, CancellationToken ct = default) =>
+        (await MatchCoreAsync(staged, fileName, ct).ConfigureAwait(false)).Report;
+
+    private async Task<(MatchReport Report, QueryFingerprints? Query)> MatchCoreAsync(StagedContent staged, string fileName, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(staged);
         await indexes.EnsureLoadedAsync(catalog, ct).ConfigureAwait(false);
@@ -79,7 +97,7 @@ public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspecto
         }
         catch (MediaException ex)
         {
-            return new MatchReport(fileName, results, exact is null ? ex.Message : null);
+            return (new MatchReport(fileName, results, exact is null ? ex.Message : null), null);
         }
 
         if (query.Image is not null)
@@ -116,7 +134,7 @@ public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspecto
             }
         }
 
-        return new MatchReport(fileName, [.. results.OrderByDescending(r => r.Grade == "exact").ThenByDescending(r => r.Score)]);
+        return (new MatchReport(fileName, [.. results.OrderByDescending(r => r.Grade == "exact").ThenByDescending(r => r.Score)]), query);
     }
 
     private async Task<MatchEvidence> EvidenceAsync(Work work, MatchEvidence evidence, CancellationToken ct)
@@ -125,7 +143,7 @@ public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspecto
         return evidence with { LogIndex = entry?.LogIndex, Sha256 = work.Sha256 };
     }
 
-    private static string TextGrade(TextMatchGrade grade) => grade switch
+    internal static string TextGrade(TextMatchGrade grade) => grade switch
     {
         TextMatchGrade.NearExact => "near-exact",
         TextMatchGrade.Transformed => "transformed",

@@ -13,12 +13,28 @@ public static class ScanCommand
 {
     public static Command Build()
     {
-        var paths = new Argument<string[]>("paths") { Description = "Suspect files and folders", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Suspect files and folders", Arity = ArgumentArity.ZeroOrMore };
         var report = new Option<string?>("--report") { Description = "Also write a report: out.html, out.json or out.csv" };
+        var fresh = new Option<bool>("--new") { Description = "Report the matches found since the last --new: earlier suspects re-checked against newly registered works" };
         var json = GlobalOptions.Json();
-        var cmd = new Command("scan", "Match every file in folders of suspects against the catalog") { paths, report, json };
+        var cmd = new Command("scan", "Match every file in folders of suspects against the catalog; suspects are kept and re-checked as works arrive") { paths, report, fresh, json };
         cmd.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(fresh))
+            {
+                if (parse.GetValue(paths) is { Length: > 0 })
+                {
+                    throw new UsageException("--new reports earlier suspects; give it no paths");
+                }
+
+                return await ReportNewAsync(parse, parse.GetValue(json), ct);
+            }
+
+            if (parse.GetValue(paths) is not { Length: > 0 })
+            {
+                throw new UsageException("name the files or folders to scan, or pass --new");
+            }
+
             var reportPath = parse.GetValue(report);
             if (reportPath is not null && !ScanReportWriter.Formats.Contains(Path.GetExtension(reportPath).ToLowerInvariant()))
             {
@@ -34,7 +50,7 @@ public static class ScanCommand
             {
                 foreach (var file in files)
                 {
-                    var r = await rt.Match.MatchFileAsync(file, settings.MaxUploadBytes, ct);
+                    var r = await rt.Match.ScanFileAsync(file, settings.MaxUploadBytes, ct);
                     results.Add(r);
                     done(r);
                 }
@@ -87,6 +103,41 @@ public static class ScanCommand
             return failed > 0 ? ExitCodes.SomeFailed : ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    private static async Task<int> ReportNewAsync(ParseResult parse, bool asJson, CancellationToken ct)
+    {
+        await using var rt = await AtelierRuntime.OpenAsync(GlobalOptions.Settings(parse), ct: ct);
+        var findings = await rt.Catalog.TakeUnreportedFindingsAsync(rt.Clock.GetUtcNow(), ct);
+        foreach (var f in findings)
+        {
+            var work = await rt.Catalog.GetWorkAsync(f.WorkId, ct);
+            if (asJson)
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    path = f.SuspectPath,
+                    workId = f.WorkId,
+                    title = work?.Title,
+                    kind = work?.Kind,
+                    grade = f.Grade,
+                    score = Math.Round(f.Score, 4),
+                    evidence = System.Text.Json.JsonDocument.Parse(f.Evidence).RootElement,
+                    foundAt = f.FoundAt,
+                }, AtelierJson.Options));
+            }
+            else
+            {
+                Console.WriteLine($"{f.Grade,-9} {f.SuspectPath} -> {f.WorkId} \"{work?.Title}\" ({f.Score:0.00}), found {f.FoundAt:u}");
+            }
+        }
+
+        if (!asJson)
+        {
+            Console.WriteLine($"{findings.Count} new match(es)");
+        }
+
+        return ExitCodes.Ok;
     }
 
     private static void Emit(MatchReport r, bool asJson)

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Atelier.Core;
+using Atelier.Fingerprints.Image;
+using Atelier.Fingerprints.Text;
+
+namespace Atelier.Catalog.Matching;
+
+/// <summary>
+/// The rescan (../shared/DESIGN.md "Import", step 7): scanned suspects are kept with their fingerprints;
+/// when a work is registered, the suspects are searched with the new work's fingerprints — the roles of
+/// the usual match swapped — and each new match is recorded for `atelier scan --new`.
+/// </summary>
+public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposable
+{
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly ImageMatchIndex _images = new();
+    private readonly TextIndex _texts = new();
+    private bool _loaded;
+
+    /// <summary>Keeps a scanned suspect and the findings the scan reported.</summary>
+    public async Task KeepSuspectAsync(string path, string sha256, QueryFingerprints query, MatchReport report, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(report);
+        var now = clock.GetUtcNow();
+        var id = await catalog.PutSuspectAsync(Path.GetFullPath(path), sha256, query.ToRecords(), now, ct).ConfigureAwait(false);
+        foreach (var m in report.Matches)
+        {
+            await catalog.AddFindingAsync(id, m.WorkId, m.Grade, m.Score, JsonSerializer.Serialize(m.Evidence, AtelierJson.Options), now, reportedAt: now, ct).ConfigureAwait(false);
+        }
+
+        if (_loaded)
+        {
+            Add(id, query);
+        }
+    }
+
+    /// <summary>Searches the kept suspects with a newly registered work; returns how many new findings it recorded.</summary>
+    public async Task<int> CheckNewWorkAsync(Work work, QueryFingerprints prints, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(prints);
+        if (prints.Image is null && prints.Text is null)
+        {
+            return 0;
+        }
+
+        await EnsureLoadedAsync(ct).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var found = 0;
+        if (prints.Image is not null)
+        {
+            foreach (var m in _images.Match(prints.Image))
+            {
+                var evidence = new MatchEvidence { Variant = m.Variant, Distance = m.Distance, RegisteredAt = work.RegisteredAt, Sha256 = work.Sha256 };
+                found += await RecordAsync(m.WorkId, work, m.Grade.ToWire(), m.Score, evidence, now, ct).ConfigureAwait(false);
+            }
+        }
+
+        if (prints.Text is not null)
+        {
+            foreach (var m in _texts.Match(prints.Text))
+            {
+                // Here the new work was the query, so the aligner's "suspect" side is the registered work.
+                var evidence = new MatchEvidence
+                {
+                    SuspectShare = m.OriginalShare,
+                    OriginalShare = m.SuspectShare,
+                    Passages = [.. m.Passages.Select(p => new PassageEvidence(p.Original.Start, p.Original.End, p.Suspect.Start, p.Suspect.End, p.IsApproximate))],
+                    RegisteredAt = work.RegisteredAt,
+                    Sha256 = work.Sha256,
+                };
+                found += await RecordAsync(m.WorkId, work, MatchService.TextGrade(m.Grade), m.Score, evidence, now, ct).ConfigureAwait(false);
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<int> RecordAsync(string suspectKey, Work work, string grade, double score, MatchEvidence evidence, DateTimeOffset now, CancellationToken ct)
+    {
+        var entry = await catalog.GetLogEntryForWorkAsync(work.Id, ct).ConfigureAwait(false);
+        evidence = evidence with { LogIndex = entry?.LogIndex };
+        var json = JsonSerializer.Serialize(evidence, AtelierJson.Options);
+        return await catalog.AddFindingAsync(long.Parse(suspectKey, System.Globalization.CultureInfo.InvariantCulture), work.Id, grade, score, json, now, reportedAt: null, ct).ConfigureAwait(false) ? 1 : 0;
+    }
+
+    private async Task EnsureLoadedAsync(CancellationToken ct)
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        await _loading.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_loaded)
+            {
+                return;
+            }
+
+            await foreach (var (id, data) in catalog.ListSuspectFingerprintsAsync(FingerprintService.ImageAlgorithm, ct).ConfigureAwait(false))
+            {
+                _images.Add(Key(id), ImageFingerprint.FromBytes(data));
+            }
+
+            var texts = new List<KeyValuePair<string, TextFingerprintSet>>();
+            await foreach (var (id, data) in catalog.ListSuspectFingerprintsAsync(FingerprintService.TextAlgorithm, ct).ConfigureAwait(false))
+            {
+                texts.Add(new(Key(id), TextFingerprintSet.FromBytes(data)));
+            }
+
+            _texts.AddRange(texts);
+            _loaded = true;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    private void Add(long id, QueryFingerprints query)
+    {
+        if (query.Image is not null)
+        {
+            _images.Add(Key(id), query.Image);
+        }
+
+        if (query.Text is not null)
+        {
+            _texts.Add(Key(id), query.Text.Fingerprints);
+        }
+    }
+
+    private static string Key(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        _images.Dispose();
+        _texts.Dispose();
+        _loading.Dispose();
+    }
+}
