@@ -27,6 +27,9 @@ public enum ImportStatus
 public sealed record ImportOutcome(string Path, ImportStatus Status, string? WorkId, string? Error, Work? Work = null, long Bytes = 0, long? LogSeq = null, long? LogIndex = null)
 {
     public static ImportOutcome Failed(string path, string error) => new(path, ImportStatus.Failed, null, error);
+
+    /// <summary>Something that went wrong after the work was stored (it is still imported).</summary>
+    public string? Warning { get; init; }
 }
 
 /// <summary>Raised for a request the catalog refuses as invalid (bad shares, bad tag, ...).</summary>

@@ -118,8 +118,18 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
 
         log.Kick();
         indexes.Add(work.Id, prints);
-        await rescan.CheckNewWorkAsync(work, prints, ct).ConfigureAwait(false);
-        return new ImportOutcome(fileName, ImportStatus.Imported, work.Id, null, work, staged.Length, added.LogSeq);
+        string? warning = null;
+        try
+        {
+            await rescan.CheckNewWorkAsync(work, prints, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The work is stored and registered; only the re-check of earlier suspects failed.
+            warning = "stored, but earlier suspects were not re-checked against it: " + ex.Message;
+        }
+
+        return new ImportOutcome(fileName, ImportStatus.Imported, work.Id, null, work, staged.Length, added.LogSeq) { Warning = warning };
     }
 
     /// <summary>

@@ -119,7 +119,7 @@ public static class ImportCommand
     {
         if (asJson)
         {
-            Output.Json(new { path = o.Path, status = o.Status, workId = o.WorkId, error = o.Error, logIndex = o.LogIndex, pendingTicket = o.LogIndex is null ? o.LogSeq : null });
+            Output.Json(new { path = o.Path, status = o.Status, workId = o.WorkId, error = o.Error, logIndex = o.LogIndex, pendingTicket = o.LogIndex is null ? o.LogSeq : null, warning = o.Warning });
             return;
         }
 
