@@ -71,9 +71,19 @@ public static class LocalFeatures
 
     private const int Grid = 4;
 
+    private static readonly Lazy<bool> NativeProbe = new(ProbeNative);
+
     // With a true copy half or more of the candidates are inliers and RANSAC stops after a few dozen
     // draws; this bound only limits the time spent on candidates that are not copies.
     private const int RansacIterations = 500;
+
+    /// <summary>
+    /// True when OpenCV's native runtime loads here. The official Linux build links GTK 3 (Debian's
+    /// libgtk-3-0); on a machine without it images get PDQ hashes only, so whole-image copies still match
+    /// but crops, rotations and pasted copies do not. Detection then returns no features rather than failing
+    /// every image import.
+    /// </summary>
+    public static bool IsAvailable => NativeProbe.Value;
 
     /// <summary>Detects up to <paramref name="maxFeatures"/> ORB features spread over the image.</summary>
     /// <param name="gray">8-bit luminance, rows top to bottom.</param>
@@ -90,7 +100,7 @@ public static class LocalFeatures
             throw new ArgumentException("the buffer does not hold width × height pixels within the size limit", nameof(gray));
         }
 
-        if (width < 32 || height < 32)
+        if (width < 32 || height < 32 || !IsAvailable)
         {
             return LocalFeatureSet.Empty;
         }
@@ -123,6 +133,19 @@ public static class LocalFeatures
         }
 
         return new LocalFeatureSet(fw, fh, points, codes);
+    }
+
+    private static bool ProbeNative()
+    {
+        try
+        {
+            using var probe = new Mat(8, 8, MatType.CV_8UC1);
+            return !probe.Empty();
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
