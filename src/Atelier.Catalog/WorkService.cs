@@ -8,7 +8,6 @@ public sealed record WorkDetails(Work Work, IReadOnlyList<WorkEvent> History);
 public enum ContentStatus
 {
     Found,
-    NotFound,
     Deleted,
     Missing,
 }
@@ -33,12 +32,7 @@ public sealed class WorkService(ICatalogStore catalog, IBlobStore blobs, Matchin
 
     public async Task<WorkDetails?> GetAsync(string id, CancellationToken ct = default)
     {
-        if (!WorkId.IsValid(id))
-        {
-            return null;
-        }
-
-        var work = await catalog.GetWorkAsync(id, ct).ConfigureAwait(false);
+        var work = await FindAsync(id, ct).ConfigureAwait(false);
         if (work is null)
         {
             return null;
@@ -48,22 +42,21 @@ public sealed class WorkService(ICatalogStore catalog, IBlobStore blobs, Matchin
         return new WorkDetails(work, history);
     }
 
-    /// <summary>Opens a live work's content for a range (whole when <paramref name="length"/> is null).</summary>
-    public async Task<(ContentStatus Status, Work? Work, Stream? Content)> OpenContentAsync(string id, long offset, long? length, CancellationToken ct = default)
-    {
-        var work = WorkId.IsValid(id) ? await catalog.GetWorkAsync(id, ct).ConfigureAwait(false) : null;
-        if (work is null)
-        {
-            return (ContentStatus.NotFound, null, null);
-        }
+    /// <summary>The work, deleted or not, without its history; null for an unknown or malformed id.</summary>
+    public Task<Work?> FindAsync(string id, CancellationToken ct = default) =>
+        WorkId.IsValid(id) ? catalog.GetWorkAsync(id, ct) : Task.FromResult<Work?>(null);
 
+    /// <summary>Opens a live work's content for a range (whole when <paramref name="length"/> is null).</summary>
+    public async Task<(ContentStatus Status, Stream? Content)> OpenContentAsync(Work work, long offset, long? length, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
         if (work.DeletedAt is not null)
         {
-            return (ContentStatus.Deleted, work, null);
+            return (ContentStatus.Deleted, null);
         }
 
         var stream = await blobs.OpenReadAsync(work.Sha256, offset, length, ct).ConfigureAwait(false);
-        return stream is null ? (ContentStatus.Missing, work, null) : (ContentStatus.Found, work, stream);
+        return stream is null ? (ContentStatus.Missing, null) : (ContentStatus.Found, stream);
     }
 
     /// <summary>Removes a work from the catalog listing; its record and history stay.</summary>

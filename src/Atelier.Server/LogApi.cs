@@ -60,7 +60,7 @@ public static class LogApi
 
     private static async Task<IResult> ReceiptAsync(AtelierRuntime rt, string id, CancellationToken ct)
     {
-        if (await rt.Works.GetAsync(id, ct) is null)
+        if (await rt.Works.FindAsync(id, ct) is null)
         {
             return WorksApi.Problem(StatusCodes.Status404NotFound, "Not found", "no work has this id");
         }

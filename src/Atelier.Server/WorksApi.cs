@@ -112,13 +112,12 @@ public static class WorksApi
 
     private static async Task<IResult> ContentAsync(HttpContext http, AtelierRuntime rt, string id, CancellationToken ct)
     {
-        var details = await rt.Works.GetAsync(id, ct);
-        if (details is null)
+        var work = await rt.Works.FindAsync(id, ct);
+        if (work is null)
         {
             return Problem(StatusCodes.Status404NotFound, "Not found", $"no work has the id '{Shorten(id)}'");
         }
 
-        var work = details.Work;
         if (work.DeletedAt is not null)
         {
             return Problem(StatusCodes.Status410Gone, "Gone", "the work was deleted; its record and history remain but its content is no longer served");
@@ -132,7 +131,7 @@ public static class WorksApi
             return Problem(StatusCodes.Status416RangeNotSatisfiable, "Range not satisfiable", $"the content is {work.ByteSize} bytes long");
         }
 
-        var (status, _, stream) = await rt.Works.OpenContentAsync(id, range.Start, range.Partial ? range.Length : null, ct);
+        var (status, stream) = await rt.Works.OpenContentAsync(work, range.Start, range.Partial ? range.Length : null, ct);
         if (status != ContentStatus.Found || stream is null)
         {
             return Problem(StatusCodes.Status404NotFound, "Content missing", "the work's content is not in the blob store");

@@ -154,7 +154,8 @@ public class ImportServiceTests
         var details = await t.Runtime.Works.GetAsync(id, TestContext.Current.CancellationToken);
         Assert.NotNull(details!.Work.DeletedAt);
         Assert.Equal(["registered", "deleted"], details.History.Select(h => h.Type));
-        Assert.Equal(ContentStatus.Deleted, (await t.Runtime.Works.OpenContentAsync(id, 0, null, TestContext.Current.CancellationToken)).Status);
+        var deleted = await t.Runtime.Works.FindAsync(id, TestContext.Current.CancellationToken);
+        Assert.Equal(ContentStatus.Deleted, (await t.Runtime.Works.OpenContentAsync(deleted!, 0, null, TestContext.Current.CancellationToken)).Status);
     }
 
     [Fact]

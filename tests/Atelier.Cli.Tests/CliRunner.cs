@@ -14,6 +14,20 @@ public sealed class CliRunner(string dataDirectory)
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
         Fixtures.RunAsync("dotnet", [AtelierDll, "--data", DataDirectory, .. args], env: new Dictionary<string, string> { ["ATELIER_DB"] = "", ["ATELIER_BLOBS"] = "" });
 
+    /// <summary>Starts `atelier` without waiting, output redirected, so a test can watch it and kill it.</summary>
+    public System.Diagnostics.Process Start(params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[AtelierDll, "--data", DataDirectory, .. args])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["ATELIER_DB"] = "";
+        psi.Environment["ATELIER_BLOBS"] = "";
+        return System.Diagnostics.Process.Start(psi)!;
+    }
+
     public static List<JsonElement> JsonLines(string stdout) =>
         [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Atelier.Testing;
 
@@ -156,13 +155,7 @@ public class CliTests
         var cli = new CliRunner(dir.Combine("data"));
         Assert.Equal(0, (await cli.RunAsync("init")).ExitCode);
 
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { CliRunner.AtelierDll, "--data", cli.DataDirectory, "import", src, "--json" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using (var p = Process.Start(psi)!)
+        using (var p = cli.Start("import", src, "--json"))
         {
             // Kill once a few works are in, so the kill lands in the middle of the batch.
             var seen = 0;

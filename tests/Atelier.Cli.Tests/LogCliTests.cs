@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Atelier.Testing;
 using Atelier.Transparency.Receipts;
@@ -130,13 +129,7 @@ public class LogCliTests
                 await File.WriteAllTextAsync(Path.Combine(src, $"w{i:00}.txt"), Fixtures.Text(300, (round * 1000) + i), TestContext.Current.CancellationToken);
             }
 
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { CliRunner.AtelierDll, "--data", cli.DataDirectory, "import", src, "--json" })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using var p = Process.Start(psi)!;
+            using var p = cli.Start("import", src, "--json");
             var lines = new List<string>();
             var reader = Task.Run(async () =>
             {

@@ -1,88 +1,38 @@
+using System.Runtime.CompilerServices;
 using Atelier.Core;
-using Atelier.Fingerprints.Image;
-using Atelier.Fingerprints.Text;
 
 namespace Atelier.Catalog.Matching;
 
 /// <summary>
-/// The in-memory match indexes, rebuilt from the database at start and kept current as works are
-/// imported or deleted in this process (../shared/DESIGN.md "Scale").
+/// The in-memory match indexes over registered works, rebuilt from the database on first use and kept
+/// current as works are imported or deleted in this process (../shared/DESIGN.md "Scale").
 /// </summary>
 public sealed class MatchIndexes : IDisposable
 {
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private bool _loaded;
+    private readonly FingerprintIndex _index = new();
 
-    public ImageMatchIndex Images { get; } = new();
-    public TextIndex Texts { get; } = new();
+    public Fingerprints.Image.ImageMatchIndex Images => _index.Images;
+    public Fingerprints.Text.TextIndex Texts => _index.Texts;
 
     /// <summary>Loads every live work's fingerprints once; later calls return at once.</summary>
-    public async Task EnsureLoadedAsync(IFingerprintStore store, CancellationToken ct = default)
+    public Task EnsureLoadedAsync(IFingerprintStore store, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (_loaded)
-        {
-            return;
-        }
-
-        await _loading.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (_loaded)
-            {
-                return;
-            }
-
-            await foreach (var fp in store.ListFingerprintsAsync(FingerprintService.ImageAlgorithm, ct).ConfigureAwait(false))
-            {
-                Images.Add(fp.WorkId, ImageFingerprint.FromBytes(fp.Data));
-            }
-
-            var texts = new List<KeyValuePair<string, TextFingerprintSet>>();
-            await foreach (var fp in store.ListFingerprintsAsync(FingerprintService.TextAlgorithm, ct).ConfigureAwait(false))
-            {
-                texts.Add(new(fp.WorkId, TextFingerprintSet.FromBytes(fp.Data)));
-            }
-
-            Texts.AddRange(texts);
-            _loaded = true;
-        }
-        finally
-        {
-            _loading.Release();
-        }
+        return _index.EnsureLoadedAsync(algorithm => ListAsync(store, algorithm, ct), ct);
     }
 
     /// <summary>Adds a newly registered work (a no-op until the indexes are loaded: loading will include it).</summary>
-    public void Add(string workId, QueryFingerprints fingerprints)
+    public void Add(string workId, QueryFingerprints fingerprints) => _index.Add(workId, fingerprints);
+
+    public void Remove(string workId) => _index.Remove(workId);
+
+    public void Dispose() => _index.Dispose();
+
+    private static async IAsyncEnumerable<(string, byte[])> ListAsync(IFingerprintStore store, string algorithm, [EnumeratorCancellation] CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(fingerprints);
-        if (!_loaded)
+        await foreach (var fp in store.ListFingerprintsAsync(algorithm, ct).ConfigureAwait(false))
         {
-            return;
+            yield return (fp.WorkId, fp.Data);
         }
-
-        if (fingerprints.Image is not null)
-        {
-            Images.Add(workId, fingerprints.Image);
-        }
-
-        if (fingerprints.Text is not null)
-        {
-            Texts.Add(workId, fingerprints.Text.Fingerprints);
-        }
-    }
-
-    public void Remove(string workId)
-    {
-        Images.Remove(workId);
-        Texts.Remove(workId);
-    }
-
-    public void Dispose()
-    {
-        Images.Dispose();
-        Texts.Dispose();
-        _loading.Dispose();
     }
 }

@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Atelier.Core;
 using Atelier.Fingerprints.Image;
-using Atelier.Fingerprints.Text;
 
 namespace Atelier.Catalog.Matching;
 
@@ -12,10 +12,7 @@ namespace Atelier.Catalog.Matching;
 /// </summary>
 public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposable
 {
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private readonly ImageMatchIndex _images = new();
-    private readonly TextIndex _texts = new();
-    private bool _loaded;
+    private readonly FingerprintIndex _suspects = new();
 
     /// <summary>Keeps a scanned suspect and the findings the scan reported.</summary>
     public async Task KeepSuspectAsync(string path, string sha256, QueryFingerprints query, MatchReport report, CancellationToken ct = default)
@@ -29,10 +26,7 @@ public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposa
             await catalog.AddFindingAsync(id, m.WorkId, m.Grade, m.Score, JsonSerializer.Serialize(m.Evidence, AtelierJson.Options), now, reportedAt: now, ct).ConfigureAwait(false);
         }
 
-        if (_loaded)
-        {
-            Add(id, query);
-        }
+        _suspects.Add(Key(id), query);
     }
 
     /// <summary>Searches the kept suspects with a newly registered work; returns how many new findings it recorded.</summary>
@@ -45,12 +39,12 @@ public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposa
             return 0;
         }
 
-        await EnsureLoadedAsync(ct).ConfigureAwait(false);
+        await _suspects.EnsureLoadedAsync(algorithm => ListAsync(algorithm, ct), ct).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var found = 0;
         if (prints.Image is not null)
         {
-            foreach (var m in _images.Match(prints.Image))
+            foreach (var m in _suspects.Images.Match(prints.Image))
             {
                 var evidence = new MatchEvidence { Variant = m.Variant, Distance = m.Distance, RegisteredAt = work.RegisteredAt, Sha256 = work.Sha256 };
                 found += await RecordAsync(m.WorkId, work, m.Grade.ToWire(), m.Score, evidence, now, ct).ConfigureAwait(false);
@@ -59,7 +53,7 @@ public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposa
 
         if (prints.Text is not null)
         {
-            foreach (var m in _texts.Match(prints.Text))
+            foreach (var m in _suspects.Texts.Match(prints.Text))
             {
                 // Here the new work was the query, so the aligner's "suspect" side is the registered work.
                 var evidence = new MatchEvidence
@@ -85,60 +79,15 @@ public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposa
         return await catalog.AddFindingAsync(long.Parse(suspectKey, System.Globalization.CultureInfo.InvariantCulture), work.Id, grade, score, json, now, reportedAt: null, ct).ConfigureAwait(false) ? 1 : 0;
     }
 
-    private async Task EnsureLoadedAsync(CancellationToken ct)
+    private async IAsyncEnumerable<(string, byte[])> ListAsync(string algorithm, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (_loaded)
+        await foreach (var (id, data) in catalog.ListSuspectFingerprintsAsync(algorithm, ct).ConfigureAwait(false))
         {
-            return;
-        }
-
-        await _loading.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (_loaded)
-            {
-                return;
-            }
-
-            await foreach (var (id, data) in catalog.ListSuspectFingerprintsAsync(FingerprintService.ImageAlgorithm, ct).ConfigureAwait(false))
-            {
-                _images.Add(Key(id), ImageFingerprint.FromBytes(data));
-            }
-
-            var texts = new List<KeyValuePair<string, TextFingerprintSet>>();
-            await foreach (var (id, data) in catalog.ListSuspectFingerprintsAsync(FingerprintService.TextAlgorithm, ct).ConfigureAwait(false))
-            {
-                texts.Add(new(Key(id), TextFingerprintSet.FromBytes(data)));
-            }
-
-            _texts.AddRange(texts);
-            _loaded = true;
-        }
-        finally
-        {
-            _loading.Release();
-        }
-    }
-
-    private void Add(long id, QueryFingerprints query)
-    {
-        if (query.Image is not null)
-        {
-            _images.Add(Key(id), query.Image);
-        }
-
-        if (query.Text is not null)
-        {
-            _texts.Add(Key(id), query.Text.Fingerprints);
+            yield return (Key(id), data);
         }
     }
 
     private static string Key(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public void Dispose()
-    {
-        _images.Dispose();
-        _texts.Dispose();
-        _loading.Dispose();
-    }
+    public void Dispose() => _suspects.Dispose();
 }

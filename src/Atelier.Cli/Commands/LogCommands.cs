@@ -35,7 +35,7 @@ public static class LogCommands
             rt.Log.StartSequencer();
             if (!everything)
             {
-                if (await rt.Works.GetAsync(workId!, ct) is null)
+                if (await rt.Works.FindAsync(workId!, ct) is null)
                 {
                     Output.Error($"no work has the id '{workId}'");
                     return ExitCodes.SomeFailed;
