@@ -10,7 +10,8 @@ if (args is ["memory", ..])
 
 if (args is ["sweep", var sets, ..])
 {
-    ParameterSweep.Run(sets, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    var seeds = args.Length > 3 ? args[3].Split(',').Select(x => int.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [42];
+    ParameterSweep.Run(sets, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200, seeds);
     return;
 }
 
