@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Xml;
 
 namespace Atelier.Media.Text;
@@ -7,8 +8,9 @@ namespace Atelier.Media.Text;
 /// Read-only access to the ZIP container of an EPUB or DOCX (PKWARE APPNOTE 6.3.x §4.3: local headers and the
 /// central directory, read through the BCL's <see cref="ZipArchive"/>), under limits against zip bombs. The
 /// central directory's counts and sizes are checked before anything is inflated, and the bytes really inflated
-/// are counted while reading, because a hostile header can lie about them. Entry names are only ever looked up
-/// inside the archive: nothing is written to disk.
+/// are counted while reading, because a hostile header can lie about them: an entry that holds more or fewer
+/// bytes than its header declares, or whose bytes fail the header's CRC-32 (§4.4.7), is refused as corrupt.
+/// Entry names are only ever looked up inside the archive: nothing is written to disk.
 /// </summary>
 internal sealed class ZipContainer : IDisposable
 {
@@ -143,17 +145,34 @@ internal sealed class ZipContainer : IDisposable
 
     private static MediaException Limit(string message) => new(MediaErrorCode.LimitExceeded, message);
 
-    private Stream Open(ZipArchiveEntry entry) => new CountingStream(entry.Open(), entry, this);
+    private Stream Open(ZipArchiveEntry entry)
+    {
+        var opened = entry.Open();
+
+        // The BCL's deflate stream ends at the size the header declares, so an entry whose header understates it
+        // would come out cut short, unnoticed. Its compressed bytes are inflated here instead, by a stream that
+        // stops only where they do, so that the counter below sees every byte the entry really holds. (Stored
+        // entries come as the raw bytes already; any other method stays with the BCL, and the CRC-32 check then
+        // catches a cut.)
+        return opened is DeflateStream deflate
+            ? new CountingStream(new DeflateStream(deflate.BaseStream, CompressionMode.Decompress, leaveOpen: true), opened, entry, this)
+            : new CountingStream(opened, opened, entry, this);
+    }
 
     /// <summary>
     /// Counts inflated bytes as they are read and stops as soon as an entry yields more than its header declared
-    /// (a lying header, the classic bomb) or the container more than <see cref="MediaOptions.MaxZipUncompressedBytes"/>.
-    /// The .NET 10 entry stream already ends at the declared size (a lying entry comes out cut short, never longer);
-    /// this counter keeps the guarantee ours rather than an implementation detail of the BCL.
+    /// (a lying header, the classic bomb) or the container more than <see cref="MediaOptions.MaxZipUncompressedBytes"/>;
+    /// at the end of the entry, checks that it held as many bytes as declared and that they match the CRC-32.
     /// </summary>
-    private sealed class CountingStream(Stream inner, ZipArchiveEntry entry, ZipContainer owner) : Stream
+    /// <param name="inner">The entry's uncompressed bytes.</param>
+    /// <param name="opened">What <see cref="ZipArchiveEntry.Open"/> returned, disposed with this stream.</param>
+    /// <param name="entry">The entry, whose declared size and CRC-32 the bytes must match.</param>
+    /// <param name="owner">The container, which counts what all its entries inflate.</param>
+    private sealed class CountingStream(Stream inner, Stream opened, ZipArchiveEntry entry, ZipContainer owner) : Stream
     {
+        private readonly Crc32 _crc = new();
         private long _read;
+        private bool _checked;
 
         public override bool CanRead => true;
 
@@ -183,9 +202,38 @@ internal sealed class ZipContainer : IDisposable
                     $"corrupt ZIP container: entry '{Printable(entry.FullName)}' inflates to more than the {entry.Length} bytes its header declares");
             }
 
-            return owner._inflated > owner._options.MaxZipUncompressedBytes
-                ? throw Limit($"ZIP container inflates to more than the limit of {owner._options.MaxZipUncompressedBytes} bytes (MaxZipUncompressedBytes)")
-                : read;
+            if (owner._inflated > owner._options.MaxZipUncompressedBytes)
+            {
+                throw Limit($"ZIP container inflates to more than the limit of {owner._options.MaxZipUncompressedBytes} bytes (MaxZipUncompressedBytes)");
+            }
+
+            _crc.Append(buffer[..read]);
+            if (read == 0 && buffer.Length > 0 && !_checked)
+            {
+                _checked = true;
+                CheckEnd();
+            }
+
+            return read;
+        }
+
+        /// <summary>The whole entry has been read: it must be as long as declared and match its CRC-32.</summary>
+        private void CheckEnd()
+        {
+            if (_read < entry.Length)
+            {
+                throw new MediaException(
+                    MediaErrorCode.Corrupt,
+                    $"corrupt ZIP container: entry '{Printable(entry.FullName)}' holds {_read} bytes, fewer than the {entry.Length} its header declares");
+            }
+
+            var crc = _crc.GetCurrentHashAsUInt32();
+            if (crc != entry.Crc32)
+            {
+                throw new MediaException(
+                    MediaErrorCode.Corrupt,
+                    $"corrupt ZIP container: entry '{Printable(entry.FullName)}' fails its CRC-32 check (computed {crc:x8}, the header says {entry.Crc32:x8})");
+            }
         }
 
         public override void Flush()
@@ -203,6 +251,7 @@ internal sealed class ZipContainer : IDisposable
             if (disposing)
             {
                 inner.Dispose();
+                opened.Dispose();
             }
 
             base.Dispose(disposing);

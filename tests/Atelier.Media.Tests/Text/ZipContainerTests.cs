@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Atelier.Media.Tests.Text;
@@ -21,19 +22,71 @@ public sealed class ZipContainerTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
-    [Fact]
-    public async Task LoadAsync_entry_never_inflates_past_its_declared_size()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task InspectAsync_entry_inflating_past_its_declared_size_is_refused(bool crcOfTheDeclaredPart)
     {
-        // The header claims 4 KiB of a 32 MiB chapter, so the ratio and total checks pass: only the bytes
-        // counted while reading keep the rest from being inflated.
+        // The header claims 4 KiB of a 32 MiB chapter, so the ratio and total checks pass: only the bytes counted
+        // while reading stop it. With the CRC-32 forged to match the first 4 KiB, the CRC check cannot either.
         var chapter = Encoding.ASCII.GetBytes("<p>" + new string('a', 32 << 20) + "</p>");
         var honest = ZipFixtures.Zip(("mimetype", Encoding.ASCII.GetBytes("application/epub+zip")), ("chapter.xhtml", chapter));
         var lying = ZipFixtures.DeclareSize(honest, "chapter.xhtml", 4096);
+        if (crcOfTheDeclaredPart)
+        {
+            lying = ZipFixtures.DeclareCrc(lying, "chapter.xhtml", Crc32.HashToUInt32(chapter.AsSpan(0, 4096)));
+        }
 
-        var loaded = await ZipFixtures.LoadAsync(lying, "bomb.epub");
+        var clock = Stopwatch.StartNew();
+        var error = await ZipFixtures.RefusalAsync(lying, "bomb.epub");
 
-        Assert.InRange(loaded.Text.Length, 1000, 4096);
-        Assert.All(loaded.Text, c => Assert.Equal('a', c));
+        Assert.Equal(MediaErrorCode.Corrupt, error.Code);
+        Assert.Contains("entry 'chapter.xhtml' inflates to more than the 4096 bytes its header declares", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task InspectAsync_stored_entry_longer_than_declared_is_refused()
+    {
+        // OCF stores the mimetype entry uncompressed: its raw bytes come straight from the file.
+        var epub = ZipFixtures.DeclareSize(ZipFixtures.Epub(("c1.xhtml", "<p>一</p>")), "mimetype", 11);
+
+        var error = await ZipFixtures.RefusalAsync(epub, "book.epub");
+
+        Assert.Equal(MediaErrorCode.Corrupt, error.Code);
+        Assert.Contains("entry 'mimetype' inflates to more than the 11 bytes its header declares", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InspectAsync_entry_shorter_than_declared_is_refused()
+    {
+        // The part is a few hundred bytes; 10,000 stays under the ratio check's floor, so only reading tells.
+        var docx = ZipFixtures.Docx("<w:p><w:r><w:t>short</w:t></w:r></w:p>");
+        var lying = ZipFixtures.DeclareSize(docx, "word/document.xml", 10_000);
+
+        var error = await ZipFixtures.RefusalAsync(lying, "short.docx");
+
+        Assert.Equal(MediaErrorCode.Corrupt, error.Code);
+        Assert.Contains("entry 'word/document.xml' holds", error.Message, StringComparison.Ordinal);
+        Assert.Contains("fewer than the 10000 its header declares", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("report.docx", "word/document.xml")]
+    [InlineData("book.epub", "OEBPS/c1.xhtml")]
+    [InlineData("book.epub", "mimetype")]
+    public async Task InspectAsync_entry_failing_its_crc_is_refused(string name, string entry)
+    {
+        var honest = name.EndsWith(".docx", StringComparison.Ordinal)
+            ? ZipFixtures.Docx("<w:p><w:r><w:t>春眠不觉晓</w:t></w:r></w:p>")
+            : ZipFixtures.Epub(("c1.xhtml", "<p>春眠不觉晓，处处闻啼鸟。</p>"));
+        Assert.NotNull(await ZipFixtures.LoadAsync(honest, name));
+
+        var error = await ZipFixtures.RefusalAsync(ZipFixtures.DeclareCrc(honest, entry, 0xDEADBEEF), name);
+
+        Assert.Equal(MediaErrorCode.Corrupt, error.Code);
+        Assert.Contains($"entry '{entry}' fails its CRC-32 check", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the header says deadbeef", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

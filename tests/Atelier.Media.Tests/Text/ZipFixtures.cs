@@ -74,18 +74,27 @@ internal static class ZipFixtures
     /// Rewrites the uncompressed size that the local header and the central directory record declare for
     /// <paramref name="name"/>: the lying header of a zip bomb.
     /// </summary>
-    public static byte[] DeclareSize(byte[] zip, string name, uint size)
+    public static byte[] DeclareSize(byte[] zip, string name, uint size) => Patch(zip, name, 22, 24, size);
+
+    /// <summary>Rewrites the CRC-32 that the local header and the central directory record declare for <paramref name="name"/>.</summary>
+    public static byte[] DeclareCrc(byte[] zip, string name, uint crc) => Patch(zip, name, 14, 16, crc);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> into the 32-bit field at <paramref name="localAt"/> of the local header
+    /// (APPNOTE §4.3.7) and <paramref name="centralAt"/> of the central directory record (§4.3.12) of the entry.
+    /// </summary>
+    private static byte[] Patch(byte[] zip, string name, int localAt, int centralAt, uint value)
     {
         var copy = (byte[])zip.Clone();
         var nameBytes = Encoding.UTF8.GetBytes(name);
         for (var i = 0; i + 46 < copy.Length; i++)
         {
-            var (sizeAt, nameAt) = copy.AsSpan(i).StartsWith("PK\x03\x04"u8) ? (22, 30)
-                : copy.AsSpan(i).StartsWith("PK\x01\x02"u8) ? (24, 46)
+            var (fieldAt, nameAt) = copy.AsSpan(i).StartsWith("PK\x03\x04"u8) ? (localAt, 30)
+                : copy.AsSpan(i).StartsWith("PK\x01\x02"u8) ? (centralAt, 46)
                 : (-1, -1);
-            if (sizeAt > 0 && copy.AsSpan(i + nameAt).StartsWith(nameBytes))
+            if (fieldAt > 0 && copy.AsSpan(i + nameAt).StartsWith(nameBytes))
             {
-                BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(i + sizeAt), size);
+                BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(i + fieldAt), value);
             }
         }
 
