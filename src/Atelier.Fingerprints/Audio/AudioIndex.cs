@@ -9,16 +9,19 @@ namespace Atelier.Fingerprints.Audio;
 /// <remarks>
 /// Postings are 8-byte words: the anchor's time on one global timeline where every work has its own
 /// stretch (34 bits: 8,700 years of audio at 16 ms), the anchor's bin (8), the triplet's span Δt13 (7) and
-/// 15 bits of the key that pick it out among the keys sharing its bucket. Buckets are the top
-/// <see cref="BucketBits"/> bits of the key, laid out as one offsets table and one postings array per
-/// segment. A work added alone makes a small segment; segments of similar size merge (a binary counter),
+/// 15 bits of the key (bits 33..47). A segment's buckets are the top 16 to 24 bits of the key, more for a
+/// bigger segment (about eight postings a bucket), laid out as one offsets table and one postings array;
+/// the kept bits below a segment's bucket bits are the tag that tells apart keys sharing a bucket, and
+/// the kept bits within them let a merge re-bucket postings into a bigger table. A work added alone makes a small segment; segments of similar size merge (a binary counter),
 /// so there are few of them, and removed works are dropped from a segment when it merges or when a
 /// quarter of the index has been removed.
 /// </remarks>
 public sealed class AudioIndex : IDisposable
 {
-    internal const int BucketBits = 17;
-    private const int TagBits = 15;
+    /// <summary>Key bits a posting keeps (bits 33..47), from which any segment's bucket and tag derive.</summary>
+    private const int ExtensionBits = 15;
+    private const int MinBucketBits = 16;
+    private const int MaxBucketBits = 24;
     private const int WorkGapFrames = 1024;
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
@@ -143,7 +146,6 @@ public sealed class AudioIndex : IDisposable
                 }
             }
 
-            Landmarks.DumpKeys();
             _segments.Add(Segment.Build(postings));
             MergeSegments();
         }
@@ -220,11 +222,9 @@ public sealed class AudioIndex : IDisposable
     public void Dispose() => _lock.Dispose();
 
     internal static ulong Posting(long time, float bin, int dt13, ulong key) =>
-        ((ulong)time << 30) | ((ulong)Math.Clamp((int)MathF.Round(bin), 0, 255) << 22) | ((ulong)dt13 << 15) | Tag(key);
+        ((ulong)time << 30) | ((ulong)Math.Clamp((int)MathF.Round(bin), 0, 255) << 22) | ((ulong)dt13 << 15) | Extension(key);
 
-    internal static ulong Tag(ulong key) => (key >> (64 - BucketBits - TagBits)) & ((1UL << TagBits) - 1);
-
-    internal static int Bucket(ulong key) => (int)(key >> (64 - BucketBits));
+    private static ulong Extension(ulong key) => (key >> 33) & ((1UL << ExtensionBits) - 1);
 
     internal IReadOnlyList<Segment> Segments => _segments;
 
@@ -303,23 +303,38 @@ public sealed class AudioIndex : IDisposable
     }
 
     /// <summary>One immutable block of postings, grouped by bucket.</summary>
-    internal sealed class Segment(int[] offsets, ulong[] postings)
+    internal sealed class Segment
     {
-        public int[] Offsets { get; } = offsets;
-        public ulong[] Postings { get; } = postings;
+        private Segment(int bits, int[] offsets, ulong[] postings)
+        {
+            Bits = bits;
+            Offsets = offsets;
+            Postings = postings;
+            TagMask = (1UL << (31 - bits)) - 1;
+        }
+
+        public int Bits { get; }
+        public int[] Offsets { get; }
+        public ulong[] Postings { get; }
+
+        /// <summary>The posting bits below the bucket bits: equal for a key's postings.</summary>
+        public ulong TagMask { get; }
 
         public ReadOnlySpan<ulong> BucketOf(ulong key)
         {
-            var b = Bucket(key);
+            var b = (int)(key >> (64 - Bits));
             return Postings.AsSpan(Offsets[b], Offsets[b + 1] - Offsets[b]);
         }
 
+        public ulong Tag(ulong key) => Extension(key) & TagMask;
+
         public static Segment Build(List<(ulong Key, ulong Posting)> items)
         {
-            var offsets = new int[(1 << BucketBits) + 1];
+            var bits = BitsFor(items.Count);
+            var offsets = new int[(1 << bits) + 1];
             foreach (var (key, _) in items)
             {
-                offsets[Bucket(key) + 1]++;
+                offsets[(int)(key >> (64 - bits)) + 1]++;
             }
 
             for (var i = 1; i < offsets.Length; i++)
@@ -331,33 +346,76 @@ public sealed class AudioIndex : IDisposable
             var fill = offsets.AsSpan(0, offsets.Length - 1).ToArray();
             foreach (var (key, posting) in items)
             {
-                postings[fill[Bucket(key)]++] = posting;
+                postings[fill[(int)(key >> (64 - bits))]++] = posting;
             }
 
-            return new Segment(offsets, postings);
+            return new Segment(bits, offsets, postings);
         }
 
+        /// <summary>Merges two segments into one sized for both, dropping postings <paramref name="keep"/> refuses.</summary>
         public static Segment Merge(Segment a, Segment b, Func<ulong, bool> keep)
         {
-            var offsets = new int[a.Offsets.Length];
-            var postings = new List<ulong>(a.Postings.Length + b.Postings.Length);
-            for (var bucket = 0; bucket < offsets.Length - 1; bucket++)
+            var sources = new[] { a, b };
+            var bits = BitsFor(a.Postings.Length + b.Postings.Length);
+            var offsets = new int[(1 << bits) + 1];
+            var live = new bool[a.Postings.Length + b.Postings.Length];
+            var count = 0;
+            for (var pass = 0; pass < 2; pass++)
             {
-                offsets[bucket] = postings.Count;
-                foreach (var s in (Segment[])[a, b])
+                var fill = pass == 0 ? null : offsets.AsSpan(0, offsets.Length - 1).ToArray();
+                var postings = pass == 0 ? null : new ulong[count];
+                var at = 0;
+                foreach (var s in sources)
                 {
-                    for (var i = s.Offsets[bucket]; i < s.Offsets[bucket + 1]; i++)
+                    for (var bucket = 0; bucket < s.Offsets.Length - 1; bucket++)
                     {
-                        if (keep(s.Postings[i]))
+                        // Top 31 key bits: the top 16 from the source bucket, the rest from the posting.
+                        var top16 = (ulong)bucket >> (s.Bits - MinBucketBits);
+                        for (var i = s.Offsets[bucket]; i < s.Offsets[bucket + 1]; i++, at++)
                         {
-                            postings.Add(s.Postings[i]);
+                            var posting = s.Postings[i];
+                            if (pass == 0)
+                            {
+                                live[at] = keep(posting);
+                            }
+
+                            if (!live[at])
+                            {
+                                continue;
+                            }
+
+                            var top31 = (top16 << ExtensionBits) | (posting & ((1UL << ExtensionBits) - 1));
+                            var target = (int)(top31 >> (31 - bits));
+                            if (pass == 0)
+                            {
+                                offsets[target + 1]++;
+                                count++;
+                            }
+                            else
+                            {
+                                postings![fill![target]++] = posting;
+                            }
                         }
                     }
                 }
+
+                if (pass == 0)
+                {
+                    for (var i = 1; i < offsets.Length; i++)
+                    {
+                        offsets[i] += offsets[i - 1];
+                    }
+                }
+                else
+                {
+                    return new Segment(bits, offsets, postings!);
+                }
             }
 
-            offsets[^1] = postings.Count;
-            return new Segment(offsets, [.. postings]);
+            throw new InvalidOperationException("unreachable");
         }
+
+        private static int BitsFor(long postings) =>
+            Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, postings / 8)), MinBucketBits, MaxBucketBits);
     }
 }

@@ -30,8 +30,17 @@ internal static class Landmarks
     /// <summary>Partners (strongest peaks in the window after an anchor) a registered triplet draws from.</summary>
     public const int IndexPartners = 3;
 
-    /// <summary>Partners a query triplet draws from.</summary>
+    /// <summary>Partners a query triplet draws from in the dense pass.</summary>
     public const int QueryPartners = 6;
+
+    /// <summary>
+    /// Partners in the quick first pass, which draws triplets like the index and probes only the
+    /// neighbours a speed or pitch change needs (Δt13 and octave), not those of measurement jitter.
+    /// </summary>
+    public const int QuickPartners = IndexPartners;
+
+    /// <summary>Widest speed change searched for (±7%, past the ±5% the issue asks for).</summary>
+    public const float MaxSpeedChange = 0.07f;
 
     /// <summary>An index anchor is the loudest peak within this many frames...</summary>
     public const int StrongFrames = 10;
@@ -40,36 +49,24 @@ internal static class Landmarks
     public const float StrongBins = 10;
 
     private const int BinsPerOctave = AudioFingerprinter.BinsPerOctave;
-    private const int RatioCells = 16;
-    private const float DfCell = 1.5f;
+    private const int RatioCells = 20;
+    private const float DfCell = 1f;
     private const int DfCells = (int)(2 * MaxDf / DfCell) + 1;
     private const int Bands = AudioFingerprinter.Bins / BinsPerOctave;
 
+    // Δt13 enters the key on a log scale (cells 15% wide) so a time-scale change moves it by at most one
+    // cell edge; the query probes every cell its speed range reaches.
+    private const int DtCells = 32;
+    private static readonly float s_dtCellLog = MathF.Log(1.15f);
+
     // Query-side tolerances: a feature this close to a cell edge also probes the neighbouring cell.
-    private const float RatioToleranceFrames = 0.75f;
-    private const float DfToleranceBins = 0.45f;
+    private const float RatioToleranceFrames = 0.6f;
+    private const float DfToleranceBins = 0.3f;
     private const float BandToleranceBins = 7f;
     private const float LoudToleranceDb = 2f;
 
-    internal static Dictionary<(int, int, int, int, int), int>? s_debug = Environment.GetEnvironmentVariable("AUDIO_KEYS") is null ? null : new();
-
     /// <summary>One triplet: the anchor's time and bin, and the hash key of its invariant features.</summary>
     public readonly record struct Triplet(int T1, float F1, int Dt13, ulong Key);
-
-    public static void DumpKeys()
-    {
-        if (s_debug is null)
-        {
-            return;
-        }
-
-        var total = s_debug.Values.Sum();
-        Console.Error.WriteLine($"keys {s_debug.Count} triplets {total} effective {(double)total * total / s_debug.Values.Sum(v => (double)v * v):F0}");
-        foreach (var kv in s_debug.OrderByDescending(kv => kv.Value).Take(25))
-        {
-            Console.Error.WriteLine($"  {kv.Key} {kv.Value}");
-        }
-    }
 
     /// <summary>The triplets a registered recording contributes to the index.</summary>
     public static List<Triplet> ForIndex(ReadOnlySpan<SpectralPeak> peaks)
@@ -86,16 +83,7 @@ internal static class Landmarks
                 {
                     if (Features(strong[i], strong[partners[x]], strong[partners[y]], out var f))
                     {
-                        if (s_debug is not null)
-                        {
-                            lock (s_debug)
-                            {
-                                var k = ((int)(f.Ratio * RatioCells), (int)MathF.Floor(f.Df2 / DfCell), (int)MathF.Floor(f.Df3 / DfCell), f.Band, f.Loudest);
-                                s_debug[k] = s_debug.GetValueOrDefault(k) + 1;
-                            }
-                        }
-
-                        result.Add(new Triplet(strong[i].Frame, strong[i].Bin, f.Dt13, Key(f.Ratio, f.Df2, f.Df3, f.Band, f.Loudest)));
+                        result.Add(new Triplet(strong[i].Frame, strong[i].Bin, f.Dt13, Key(f)));
                     }
                 }
             }
@@ -106,54 +94,65 @@ internal static class Landmarks
 
     /// <summary>
     /// The query's triplets, each with every key it may have been registered under, calling
-    /// <paramref name="probe"/> once for each (anchor time, anchor bin, Δt13, key).
+    /// <paramref name="probe"/> once for each (anchor time, anchor bin, Δt13, key). The quick pass draws
+    /// triplets the way the index does (dominant peaks, few partners); the dense pass tries every peak.
     /// </summary>
-    public static void ForQuery(ReadOnlySpan<SpectralPeak> peaks, Action<Triplet> probe)
+    public static void ForQuery(ReadOnlySpan<SpectralPeak> peaks, bool dense, Action<Triplet> probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        Span<int> partners = stackalloc int[QueryPartners];
-        Span<int> ratios = stackalloc int[2];
-        Span<int> df2s = stackalloc int[2];
-        Span<int> df3s = stackalloc int[2];
-        Span<int> bands = stackalloc int[2];
-        Span<int> louds = stackalloc int[2];
-        for (var i = 0; i < peaks.Length; i++)
+        var anchors = dense ? peaks : Strong(peaks);
+        Span<int> partners = stackalloc int[dense ? QueryPartners : QuickPartners];
+        Span<int> cells = stackalloc int[6 * 4];
+        Span<int> counts = stackalloc int[6];
+        for (var i = 0; i < anchors.Length; i++)
         {
-            var n = Partners(peaks, i, partners);
+            var n = Partners(anchors, i, partners);
             for (var x = 0; x < n; x++)
             {
                 for (var y = x + 1; y < n; y++)
                 {
-                    var a = peaks[i];
-                    var b = peaks[partners[x]];
-                    var c = peaks[partners[y]];
-                    if (!Features(a, b, c, out var f))
+                    var a = anchors[i];
+                    if (!Features(a, anchors[partners[x]], anchors[partners[y]], out var f))
                     {
                         continue;
                     }
 
-                    var nr = Cells(f.Ratio * RatioCells, RatioCells * RatioToleranceFrames / f.Dt13, RatioCells, ratios);
-                    var n2 = Cells((f.Df2 + MaxDf) / DfCell, DfToleranceBins / DfCell, DfCells, df2s);
-                    var n3 = Cells((f.Df3 + MaxDf) / DfCell, DfToleranceBins / DfCell, DfCells, df3s);
-                    var nb = Cells(a.Bin / BinsPerOctave, BandToleranceBins / BinsPerOctave, Bands, bands);
-                    louds[0] = f.Loudest;
-                    var nl = 1;
-                    if (f.LoudGap < LoudToleranceDb)
+                    var jitter = dense ? 1 : 0;
+                    counts[0] = Cells(f.Ratio * RatioCells, jitter * RatioCells * RatioToleranceFrames / f.Dt13, RatioCells, cells[0..]);
+                    counts[1] = Cells((f.Df2 + MaxDf) / DfCell, jitter * DfToleranceBins / DfCell, DfCells, cells[4..]);
+                    counts[2] = Cells((f.Df3 + MaxDf) / DfCell, jitter * DfToleranceBins / DfCell, DfCells, cells[8..]);
+                    counts[3] = Cells(a.Bin / BinsPerOctave, BandToleranceBins / BinsPerOctave, Bands, cells[12..]);
+                    cells[16] = f.Loudest;
+                    counts[4] = 1;
+                    if (dense && f.LoudGap < LoudToleranceDb)
                     {
-                        louds[nl++] = f.SecondLoudest;
+                        cells[17] = f.SecondLoudest;
+                        counts[4] = 2;
                     }
 
-                    for (var r = 0; r < nr; r++)
+                    var dtLow = DtCell(((1 - MaxSpeedChange) * f.Dt13) - 1);
+                    var dtHigh = DtCell(((1 + MaxSpeedChange) * f.Dt13) + 1);
+                    counts[5] = dtHigh - dtLow + 1;
+                    for (var c = 0; c < counts[5] && c < 4; c++)
                     {
-                        for (var d2 = 0; d2 < n2; d2++)
+                        cells[20 + c] = dtLow + c;
+                    }
+
+                    counts[5] = Math.Min(counts[5], 4);
+                    for (var r = 0; r < counts[0]; r++)
+                    {
+                        for (var d2 = 0; d2 < counts[1]; d2++)
                         {
-                            for (var d3 = 0; d3 < n3; d3++)
+                            for (var d3 = 0; d3 < counts[2]; d3++)
                             {
-                                for (var band = 0; band < nb; band++)
+                                for (var band = 0; band < counts[3]; band++)
                                 {
-                                    for (var l = 0; l < nl; l++)
+                                    for (var l = 0; l < counts[4]; l++)
                                     {
-                                        probe(new Triplet(a.Frame, a.Bin, f.Dt13, Combine(ratios[r], df2s[d2], df3s[d3], bands[band], louds[l])));
+                                        for (var dt = 0; dt < counts[5]; dt++)
+                                        {
+                                            probe(new Triplet(a.Frame, a.Bin, f.Dt13, Combine(cells[r], cells[4 + d2], cells[8 + d3], cells[12 + band], cells[16 + l], cells[20 + dt])));
+                                        }
                                     }
                                 }
                             }
@@ -275,17 +274,20 @@ internal static class Landmarks
         return true;
     }
 
-    private static ulong Key(float ratio, float df2, float df3, int band, int loudest) =>
+    private static ulong Key(TripletFeatures f) =>
         Combine(
-            Math.Clamp((int)(ratio * RatioCells), 0, RatioCells - 1),
-            Math.Clamp((int)((df2 + MaxDf) / DfCell), 0, DfCells - 1),
-            Math.Clamp((int)((df3 + MaxDf) / DfCell), 0, DfCells - 1),
-            band,
-            loudest);
+            Math.Clamp((int)(f.Ratio * RatioCells), 0, RatioCells - 1),
+            Math.Clamp((int)((f.Df2 + MaxDf) / DfCell), 0, DfCells - 1),
+            Math.Clamp((int)((f.Df3 + MaxDf) / DfCell), 0, DfCells - 1),
+            f.Band,
+            f.Loudest,
+            DtCell(f.Dt13));
 
-    private static ulong Combine(int ratio, int df2, int df3, int band, int loudest)
+    private static int DtCell(float dt) => Math.Clamp((int)MathF.Floor(MathF.Log(MathF.Max(dt, 1)) / s_dtCellLog), 0, DtCells - 1);
+
+    private static ulong Combine(int ratio, int df2, int df3, int band, int loudest, int dt)
     {
-        var key = (ulong)((((((((ratio * DfCells) + df2) * DfCells) + df3) * Bands) + band) * 3) + loudest);
+        var key = (ulong)((((((((((ratio * DfCells) + df2) * DfCells) + df3) * Bands) + band) * 3) + loudest) * DtCells) + dt);
 
         // splitmix64's finaliser spreads the dense key over 64 bits for bucketing.
         key += 0x9E3779B97F4A7C15UL;
