@@ -1,0 +1,229 @@
+namespace Atelier.Fingerprints.Audio;
+
+/// <summary>
+/// Computes audio fingerprints from mono PCM at <see cref="SampleRate"/>: a log-frequency magnitude
+/// spectrogram (1024-sample Hann frames, 16 ms hop, 36 bins an octave from 110 Hz over five octaves) and
+/// its local maxima, the "constellation" of Wang, "An Industrial-Strength Audio Search Algorithm"
+/// (ISMIR 2003), §2.1, on the log-frequency axis that Six and Leman, "Panako" (ISMIR 2014), §2, use so that
+/// a pitch shift moves every peak by the same number of bins. Hashing the peaks is the index's job
+/// (<see cref="Landmarks"/>).
+/// </summary>
+/// <remarks>
+/// 8 kHz keeps the band to 4 kHz: music's tonal peaks live below it, a 3 kHz low-pass or a phone line
+/// loses little, and decoding and transforming half as many samples as 16 kHz halves the cost.
+/// The spectrogram is built in blocks so a long recording never holds more than a few megabytes of it.
+/// </remarks>
+public static class AudioFingerprinter
+{
+    /// <summary>The sample rate the input must be decoded to (mono).</summary>
+    public const int SampleRate = 8000;
+
+    /// <summary>Seconds between analysis frames.</summary>
+    public const double HopSeconds = (double)Hop / SampleRate;
+
+    /// <summary>Log-frequency resolution of <see cref="SpectralPeak.Bin"/>.</summary>
+    public const int BinsPerOctave = 36;
+
+    /// <summary>Lowest frequency analysed, in Hz.</summary>
+    public const double MinFrequency = 110;
+
+    /// <summary>Number of log-frequency bins (five octaves, to about 3.5 kHz).</summary>
+    public const int Bins = 5 * BinsPerOctave;
+
+    internal const int FrameLength = 1024;
+    internal const int Hop = 128;
+
+    /// <summary>A peak dominates this many frames either side...</summary>
+    internal const int PeakFrames = 5;
+
+    /// <summary>...and this many bins either side (a sixth of an octave).</summary>
+    internal const int PeakBins = 6;
+
+    /// <summary>Peaks quieter than this (dB re full scale) are silence or dither, not music.</summary>
+    internal const float SilenceDb = -75;
+
+    private const int BlockFrames = 2048;
+
+    private static readonly float[] s_window = MakeWindow();
+    private static readonly BinMap s_map = new();
+
+    /// <summary>Fingerprints mono samples in -1..1 at <see cref="SampleRate"/>.</summary>
+    public static AudioFingerprint Compute(ReadOnlySpan<float> samples)
+    {
+        var frames = samples.Length < FrameLength ? (samples.Length > 0 ? 1 : 0) : 1 + ((samples.Length - FrameLength) / Hop);
+        var peaks = new List<SpectralPeak>(Math.Max(16, frames / 2));
+        if (frames == 0)
+        {
+            return new AudioFingerprint(0, []);
+        }
+
+        var fft = new RealFft(FrameLength);
+        var frame = new float[FrameLength];
+        var power = new float[(FrameLength / 2) + 1];
+        var margin = PeakFrames;
+        var spectrogram = new float[(BlockFrames + (2 * margin)) * Bins];
+        for (var blockStart = 0; blockStart < frames; blockStart += BlockFrames)
+        {
+            var from = Math.Max(0, blockStart - margin);
+            var to = Math.Min(frames, blockStart + BlockFrames + margin);
+            for (var f = from; f < to; f++)
+            {
+                LoadFrame(samples, f * Hop, frame);
+                fft.Power(frame, power);
+                s_map.Map(power, spectrogram.AsSpan((f - from) * Bins, Bins));
+            }
+
+            FindPeaks(spectrogram, from, to, blockStart, Math.Min(frames, blockStart + BlockFrames), peaks);
+        }
+
+        return new AudioFingerprint(frames, [.. peaks]);
+    }
+
+    private static void LoadFrame(ReadOnlySpan<float> samples, int start, float[] frame)
+    {
+        var available = Math.Min(FrameLength, samples.Length - start);
+        var window = s_window;
+        for (var i = 0; i < available; i++)
+        {
+            frame[i] = samples[start + i] * window[i];
+        }
+
+        Array.Clear(frame, available, FrameLength - available);
+    }
+
+    /// <summary>
+    /// Local maxima of the spectrogram rows <paramref name="from"/>..<paramref name="to"/> (held in
+    /// <paramref name="s"/>), reported for frames <paramref name="first"/>..<paramref name="last"/>.
+    /// A peak is strictly greater than every earlier cell of its neighbourhood and at least every later
+    /// one, so plateaus give one peak.
+    /// </summary>
+    private static void FindPeaks(float[] s, int from, int to, int first, int last, List<SpectralPeak> peaks)
+    {
+        for (var t = first; t < last; t++)
+        {
+            var row = (t - from) * Bins;
+            for (var b = 1; b < Bins - 1; b++)
+            {
+                var v = s[row + b];
+                if (v < SilenceDb || v <= s[row + b - 1] || v < s[row + b + 1])
+                {
+                    continue;
+                }
+
+                if (!Dominates(s, from, to, t, b, v))
+                {
+                    continue;
+                }
+
+                // Parabolic interpolation of the bin on the dB values.
+                var a = s[row + b - 1];
+                var c = s[row + b + 1];
+                var denominator = a - (2 * v) + c;
+                var delta = denominator < 0 ? 0.5f * (a - c) / denominator : 0;
+                peaks.Add(new SpectralPeak(t, b + Math.Clamp(delta, -0.5f, 0.5f), v));
+            }
+        }
+    }
+
+    private static bool Dominates(float[] s, int from, int to, int t, int b, float v)
+    {
+        var t0 = Math.Max(from, t - PeakFrames);
+        var t1 = Math.Min(to - 1, t + PeakFrames);
+        var b0 = Math.Max(0, b - PeakBins);
+        var b1 = Math.Min(Bins - 1, b + PeakBins);
+        for (var u = t0; u <= t1; u++)
+        {
+            var row = (u - from) * Bins;
+            for (var c = b0; c <= b1; c++)
+            {
+                var w = s[row + c];
+                if (w > v || (w == v && (u < t || (u == t && c < b))))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static float[] MakeWindow()
+    {
+        var w = new float[FrameLength];
+        for (var i = 0; i < w.Length; i++)
+        {
+            w[i] = (float)(0.5 - (0.5 * Math.Cos(2 * Math.PI * i / FrameLength)));
+        }
+
+        return w;
+    }
+
+    /// <summary>
+    /// Maps an FFT power spectrum to log-frequency bins in dB: below about 400 Hz a log bin is narrower
+    /// than an FFT bin and takes the interpolated value at its centre; above, it takes the strongest FFT
+    /// bin it spans, so a partial is never split between two log bins.
+    /// </summary>
+    private sealed class BinMap
+    {
+        private readonly int[] _low = new int[Bins];
+        private readonly int[] _high = new int[Bins];
+        private readonly float[] _weight = new float[Bins];
+        private readonly float _reference;
+
+        public BinMap()
+        {
+            const double fftBinHz = (double)SampleRate / FrameLength;
+            var halfWidth = Math.Pow(2, 0.5 / BinsPerOctave);
+            for (var j = 0; j < Bins; j++)
+            {
+                var centre = MinFrequency * Math.Pow(2, (double)j / BinsPerOctave) / fftBinHz;
+                var lo = (int)Math.Ceiling(centre / halfWidth);
+                var hi = (int)Math.Floor(centre * halfWidth);
+                if (hi < lo)
+                {
+                    _low[j] = (int)Math.Floor(centre);
+                    _high[j] = -1;
+                    _weight[j] = (float)(centre - _low[j]);
+                }
+                else
+                {
+                    _low[j] = lo;
+                    _high[j] = hi;
+                }
+            }
+
+            // A full-scale sine has |X| = sum(window) / 2 at its bin.
+            var sum = 0.0;
+            foreach (var w in s_window)
+            {
+                sum += w;
+            }
+
+            _reference = (float)(sum * sum / 4);
+        }
+
+        public void Map(ReadOnlySpan<float> power, Span<float> row)
+        {
+            for (var j = 0; j < row.Length; j++)
+            {
+                float p;
+                var hi = _high[j];
+                if (hi < 0)
+                {
+                    var k = _low[j];
+                    p = power[k] + (_weight[j] * (power[k + 1] - power[k]));
+                }
+                else
+                {
+                    p = power[_low[j]];
+                    for (var k = _low[j] + 1; k <= hi; k++)
+                    {
+                        p = MathF.Max(p, power[k]);
+                    }
+                }
+
+                row[j] = 10 * MathF.Log10((p / _reference) + 1e-12f);
+            }
+        }
+    }
+}
