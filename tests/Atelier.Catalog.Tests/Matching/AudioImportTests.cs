@@ -64,33 +64,48 @@ public class AudioImportTests
     }
 
     [Fact]
-    public async Task ScanNew_audioSuspectScannedBeforeItsWorkIsRegistered_isFoundOnImport()
+    public async Task ScanNew_audioSuspectsScannedBeforeTheirWorkIsRegistered_areFoundOnImportWithTheirOffsetsAndSpeed()
     {
         AudioFixtures.RequireFfmpeg();
         var ct = TestContext.Current.CancellationToken;
         await using var t = await TestRuntime.CreateAsync();
-        var work = t.Dir.Combine("ballad.wav");
-        AudioFixtures.WriteWav(work, AudioFixtures.Music(seed: 43, seconds: 30));
-        var suspect = t.Dir.Combine("clip.mp3");
-        await AudioFixtures.ExcerptAsync(work, suspect, startSeconds: 12, seconds: 10);
 
-        var before = await t.Runtime.Match.ScanFileAsync(suspect, 1 << 30, ct);
-        Assert.Empty(before.Matches);
-        Assert.Null(before.Error);
+        // Over a minute long, so the new work is scanned against the kept suspects in segments.
+        var work = t.Dir.Combine("ballad.wav");
+        AudioFixtures.WriteWav(work, AudioFixtures.Music(seed: 43, seconds: 70));
+        var clip = t.Dir.Combine("clip.mp3");
+        await AudioFixtures.ExcerptAsync(work, clip, startSeconds: 42, seconds: 10);
+        var fast = t.Dir.Combine("fast.ogg");
+        await AudioFixtures.ExcerptAsync(work, fast, startSeconds: 20, seconds: 12, AudioFixtures.SpeedFilter(1.05));
+        foreach (var suspect in new[] { clip, fast })
+        {
+            var before = await t.Runtime.Match.ScanFileAsync(suspect, 1 << 30, ct);
+            Assert.Empty(before.Matches);
+            Assert.Null(before.Error);
+        }
 
         var imported = await t.Runtime.Import.ImportFileAsync(work, Request, 1 << 30, ct);
         Assert.Equal(ImportStatus.Imported, imported.Status);
         Assert.Null(imported.Warning);
 
-        var finding = Assert.Single(await t.Runtime.Catalog.TakeUnreportedFindingsAsync(DateTimeOffset.UtcNow, ct));
-        Assert.Equal(imported.WorkId, finding.WorkId);
-        Assert.Equal(Path.GetFullPath(suspect), finding.SuspectPath);
-        Assert.Equal("partial", finding.Grade);
+        var findings = (await t.Runtime.Catalog.TakeUnreportedFindingsAsync(DateTimeOffset.UtcNow, ct)).ToDictionary(f => Path.GetFileName(f.SuspectPath));
+        Assert.Equal(["clip.mp3", "fast.ogg"], findings.Keys.Order(StringComparer.Ordinal));
+        Assert.All(findings.Values, f => Assert.Equal(imported.WorkId, f.WorkId));
+        Assert.Equal("partial", findings["clip.mp3"].Grade);
+        Assert.Equal("transformed", findings["fast.ogg"].Grade);
 
-        // Seen from the suspect again: it starts 12 s into the work, at the same speed and pitch.
-        var evidence = System.Text.Json.JsonSerializer.Deserialize<Catalog.Matching.MatchEvidence>(finding.Evidence, AtelierJson.Options)!;
-        Assert.InRange(evidence.OriginalStart!.Value - evidence.QueryStart!.Value, 12 - 0.2, 12 + 0.2);
-        Assert.InRange(evidence.Speed!.Value, 0.99, 1.01);
-        Assert.Equal(imported.Work!.Sha256, evidence.Sha256);
+        // Seen from the suspect again (the index had the roles swapped): where the suspect's start falls in
+        // the work, and how much faster the suspect plays.
+        var plain = Evidence(findings["clip.mp3"]);
+        Assert.InRange(plain.OriginalStart!.Value - plain.QueryStart!.Value, 42 - 0.2, 42 + 0.2);
+        Assert.InRange(plain.Speed!.Value, 0.99, 1.01);
+        Assert.Equal(imported.Work!.Sha256, plain.Sha256);
+        var faster = Evidence(findings["fast.ogg"]);
+        Assert.InRange(faster.Speed!.Value, 1.035, 1.065);
+        Assert.InRange(faster.PitchSemitones!.Value, 0.6, 1.1);
+        Assert.InRange(faster.OriginalStart!.Value - (faster.QueryStart!.Value * faster.Speed.Value), 20 - 0.2, 20 + 0.2);
     }
+
+    private static Catalog.Matching.MatchEvidence Evidence(ScanFinding finding) =>
+        System.Text.Json.JsonSerializer.Deserialize<Catalog.Matching.MatchEvidence>(finding.Evidence, AtelierJson.Options)!;
 }
