@@ -42,7 +42,10 @@ public sealed record MatchEvidence
     /// <summary>Audio: landmark hashes that agreed on the alignment.</summary>
     public int? MatchedHashes { get; init; }
 
-    /// <summary>Audio, long suspects only: every stretch where this recording plays, in suspect order.</summary>
+    /// <summary>
+    /// Audio, when the match was scanned in segments (a suspect over a minute long, or in the rescan a new work
+    /// that long): every stretch where the recording plays, in suspect order.
+    /// </summary>
     public IReadOnlyList<AudioSegmentEvidence>? Segments { get; init; }
 
     public required DateTimeOffset RegisteredAt { get; init; }
