@@ -25,7 +25,7 @@ public sealed class AtelierRuntime : IAsyncDisposable
         Clock = clock;
         Log = log;
         var staging = new Staging(settings.StagingDirectory);
-        var fingerprints = new FingerprintService(media);
+        var fingerprints = new FingerprintService(media, settings.MaxAudioSeconds);
         Rescan = new Rescan(catalog, clock);
         Import = new ImportService(catalog, blobs, inspector, fingerprints, Indexes, Rescan, staging, log, clock);
         Match = new MatchService(catalog, inspector, fingerprints, Indexes, Rescan, staging);

@@ -2,12 +2,19 @@ namespace Atelier.Catalog;
 
 /// <summary>
 /// Where Atelier keeps its state and how big things may get. Resolved once by the host from command-line
-/// options and environment variables (ATELIER_DATA, ATELIER_DB, ATELIER_BLOBS, ATELIER_MAX_UPLOAD_BYTES).
+/// options and environment variables (ATELIER_DATA, ATELIER_DB, ATELIER_BLOBS, ATELIER_MAX_UPLOAD_BYTES,
+/// ATELIER_MAX_AUDIO_SECONDS).
 /// </summary>
 public sealed record AtelierSettings
 {
     public const string DefaultDataDirectory = "atelier-data";
     public const long DefaultMaxUploadBytes = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Four hours: a long DJ mix or broadcast recording. Decoded at 8 kHz mono float that is 461 MB of samples,
+    /// inside the decoder's default 1 GiB budget.
+    /// </summary>
+    public const double DefaultMaxAudioSeconds = 4 * 3600;
 
     /// <summary>The data directory (absolute). Holds the SQLite file, blobs and staging by default.</summary>
     public required string DataDirectory { get; init; }
@@ -20,6 +27,12 @@ public sealed record AtelierSettings
 
     /// <summary>Largest content accepted for one work, from the CLI or an upload.</summary>
     public long MaxUploadBytes { get; init; } = DefaultMaxUploadBytes;
+
+    /// <summary>
+    /// The longest recording fingerprinted, as a work or as a suspect; a longer one is refused with a clear
+    /// error (see <see cref="Matching.FingerprintService"/>).
+    /// </summary>
+    public double MaxAudioSeconds { get; init; } = DefaultMaxAudioSeconds;
 
     /// <summary>The log's Ed25519 signing key (mode 0600). Several servers over one database must share it.</summary>
     public string? LogKeyFile { get; init; }
@@ -64,12 +77,21 @@ public sealed record AtelierSettings
             throw new ArgumentOutOfRangeException(nameof(maxUploadBytes), "the upload limit must be positive");
         }
 
+        var maxAudio = DefaultMaxAudioSeconds;
+        if (FirstNonEmpty(Environment.GetEnvironmentVariable("ATELIER_MAX_AUDIO_SECONDS"), null) is { } audioText
+            && (!double.TryParse(audioText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out maxAudio)
+                || !double.IsFinite(maxAudio) || maxAudio <= 0))
+        {
+            throw new ArgumentException($"ATELIER_MAX_AUDIO_SECONDS must be a positive number of seconds, not '{audioText}'");
+        }
+
         return new AtelierSettings
         {
             DataDirectory = Path.GetFullPath(data),
             Database = db,
             Blobs = blobs,
             MaxUploadBytes = max ?? DefaultMaxUploadBytes,
+            MaxAudioSeconds = maxAudio,
             LogKeyFile = FirstNonEmpty(Environment.GetEnvironmentVariable("ATELIER_LOG_KEY"), null) is { } key ? Path.GetFullPath(key) : null,
             LogOrigin = FirstNonEmpty(Environment.GetEnvironmentVariable("ATELIER_LOG_ORIGIN"), null) ?? DefaultLogOrigin,
         };

@@ -16,7 +16,11 @@ public static class MatchApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Match a suspect file (a multipart 'file' part) against the catalog: graded matches, best first, with evidence and the registration's log index.");
+            .WithSummary("Match a suspect file (a multipart 'file' part) against the catalog: graded matches, best first, with evidence and the registration's log index.")
+            .WithDescription("Evidence by kind: images give the matched variant and Hamming distance; text the copied passages; audio "
+                + "where the stretch starts in the original and the suspect (originalStart, queryStart, duration in seconds), the speed and "
+                + "pitch factors (pitch also in pitchSemitones) and matchedHashes, and for a suspect over a minute long the timeline of "
+                + "every stretch where the work plays (segments). A recording over the server's audio length limit is refused with 422.");
         return app;
     }
 

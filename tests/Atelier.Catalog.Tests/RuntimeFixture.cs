@@ -14,10 +14,10 @@ public sealed class TestRuntime : IAsyncDisposable
     public TempDirectory Dir { get; }
     public AtelierRuntime Runtime { get; }
 
-    public static async Task<TestRuntime> CreateAsync(long maxUploadBytes = AtelierSettings.DefaultMaxUploadBytes)
+    public static async Task<TestRuntime> CreateAsync(long maxUploadBytes = AtelierSettings.DefaultMaxUploadBytes, double maxAudioSeconds = AtelierSettings.DefaultMaxAudioSeconds)
     {
         var dir = new TempDirectory("atelier-catalog");
-        var settings = new AtelierSettings { DataDirectory = dir.Combine("data"), MaxUploadBytes = maxUploadBytes };
+        var settings = new AtelierSettings { DataDirectory = dir.Combine("data"), MaxUploadBytes = maxUploadBytes, MaxAudioSeconds = maxAudioSeconds };
         var runtime = await AtelierRuntime.OpenAsync(settings);
         runtime.Log.StartSequencer();
         return new TestRuntime(dir, runtime);

@@ -1,7 +1,10 @@
+using System.Globalization;
 using Atelier.Core;
+using Atelier.Fingerprints.Audio;
 using Atelier.Fingerprints.Image;
 using Atelier.Fingerprints.Text;
 using Atelier.Media;
+using Atelier.Media.Audio;
 using Atelier.Media.Images;
 using Atelier.Media.Text;
 
@@ -10,15 +13,31 @@ namespace Atelier.Catalog.Matching;
 /// <summary>
 /// Computes a work's fingerprint set from its decoded content (../shared/DESIGN.md "Import", step 3):
 /// images get PDQ with its dihedral and frame-trimmed variants plus local features, text gets winnowed
-/// passage fingerprints and a MinHash signature. Audio fingerprints arrive with their own issue.
+/// passage fingerprints and a MinHash signature, audio gets spectral-peak landmarks from mono PCM at
+/// <see cref="AudioFingerprinter.SampleRate"/>.
 /// </summary>
-public sealed class FingerprintService(MediaOptions media)
+/// <param name="media">Decoder limits and tool paths.</param>
+/// <param name="maxAudioSeconds">
+/// The longest recording fingerprinted (<see cref="AtelierSettings.MaxAudioSeconds"/>). A longer one is refused
+/// rather than fingerprinted in part: a registration must cover the whole work it claims, and a scan that
+/// silently stopped partway would hide what plays after the cut.
+/// </param>
+public sealed class FingerprintService(MediaOptions media, double maxAudioSeconds = AtelierSettings.DefaultMaxAudioSeconds)
 {
     public const string ImageAlgorithm = "image/v1";
     public const string TextAlgorithm = "text/v1";
+    public const string AudioAlgorithm = "audio/v1";
 
     /// <summary>PDQ squashes to 512×512 upstream; decoding at that size keeps hashes compatible and fast.</summary>
     private const int ImageDecodeSide = 512;
+
+    /// <summary>
+    /// Decoding runs this much past the limit, so a file whose container under-reports its length is still
+    /// caught by the sample count rather than cut silently.
+    /// </summary>
+    private const double OverrunSeconds = 1;
+
+    private readonly double _maxAudioSeconds = ValidAudioLimit(media, maxAudioSeconds);
 
     /// <summary>The fingerprints of one file, by kind. Throws <see cref="MediaException"/> when it cannot be decoded.</summary>
     public async Task<QueryFingerprints> ComputeAsync(string path, string originalFileName, MediaInspection inspection, CancellationToken ct = default)
@@ -41,9 +60,62 @@ public sealed class FingerprintService(MediaOptions media)
                 return new QueryFingerprints(null, analysis, loaded.Text);
             }
 
+            case MediaKind.Audio:
+                return new QueryFingerprints(null, null, null, await ComputeAudioAsync(path, inspection.Metadata.Audio, ct).ConfigureAwait(false));
+
             default:
                 return new QueryFingerprints(null, null, null);
         }
+    }
+
+    private async Task<AudioFingerprint> ComputeAudioAsync(string path, AudioMetadata? meta, CancellationToken ct)
+    {
+        // ffprobe's duration refuses a long file before decoding hours of it; the sample count below
+        // catches containers that report no length or a wrong one.
+        if (meta is { DurationSeconds: var probed } && probed > _maxAudioSeconds + OverrunSeconds)
+        {
+            throw TooLong(probed);
+        }
+
+        var samples = await AudioDecoder.DecodeMonoAsync(path, AudioFingerprinter.SampleRate, _maxAudioSeconds + OverrunSeconds, media, ct).ConfigureAwait(false);
+        var decoded = (double)samples.Length / AudioFingerprinter.SampleRate;
+        if (decoded > _maxAudioSeconds)
+        {
+            throw TooLong(null);
+        }
+
+        if (samples.Length == 0)
+        {
+            throw new MediaException(MediaErrorCode.Corrupt, "corrupt audio: no samples could be decoded");
+        }
+
+        return AudioFingerprinter.Compute(samples);
+    }
+
+    private MediaException TooLong(double? knownSeconds) => new(
+        MediaErrorCode.LimitExceeded,
+        $"audio too long: {(knownSeconds is { } s ? AudioEvidence.Time(s) + " is" : "it runs")} over the {AudioEvidence.Time(_maxAudioSeconds)} "
+        + "limit for fingerprinting (raise ATELIER_MAX_AUDIO_SECONDS, or cut the file)");
+
+    private static double ValidAudioLimit(MediaOptions media, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        if (!double.IsFinite(seconds) || seconds <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "the audio length limit must be a positive number of seconds");
+        }
+
+        // The decoder reserves its whole buffer budget up front: a limit past the decode memory would refuse every file.
+        var bytes = (seconds + OverrunSeconds) * AudioFingerprinter.SampleRate * sizeof(float);
+        if (bytes > media.MaxDecodeMemoryBytes)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(seconds),
+                seconds,
+                $"{seconds.ToString("0", CultureInfo.InvariantCulture)} s of audio needs {bytes:0} bytes to decode, over MaxDecodeMemoryBytes ({media.MaxDecodeMemoryBytes})");
+        }
+
+        return seconds;
     }
 
     private static (int Width, int Height) UprightSize(ImageMetadata? meta) =>
@@ -51,8 +123,11 @@ public sealed class FingerprintService(MediaOptions media)
 }
 
 /// <summary>The fingerprints of one file, ready to store (registration) or to search with (a suspect).</summary>
-public sealed record QueryFingerprints(ImageFingerprint? Image, TextAnalysis? Text, string? DecodedText)
+public sealed record QueryFingerprints(ImageFingerprint? Image, TextAnalysis? Text, string? DecodedText, AudioFingerprint? Audio = null)
 {
+    /// <summary>True when the file gave at least one fingerprint to search with.</summary>
+    public bool Any => Image is not null || Text is not null || Audio is not null;
+
     /// <summary>The records to store with the work.</summary>
     public IReadOnlyList<FingerprintRecord> ToRecords()
     {
@@ -65,6 +140,11 @@ public sealed record QueryFingerprints(ImageFingerprint? Image, TextAnalysis? Te
         if (Text is not null)
         {
             records.Add(new FingerprintRecord(FingerprintService.TextAlgorithm, Text.Fingerprints.ToBytes()));
+        }
+
+        if (Audio is not null)
+        {
+            records.Add(new FingerprintRecord(FingerprintService.AudioAlgorithm, Audio.ToBytes()));
         }
 
         return records;
@@ -82,6 +162,11 @@ public sealed record QueryFingerprints(ImageFingerprint? Image, TextAnalysis? Te
         if (Text is not null)
         {
             digests.Add(FingerprintService.TextAlgorithm + ":" + Text.Fingerprints.Digest);
+        }
+
+        if (Audio is not null)
+        {
+            digests.Add(FingerprintService.AudioAlgorithm + ":" + Audio.Digest());
         }
 
         return digests;

@@ -13,6 +13,7 @@ public sealed class MatchIndexes : IDisposable
 
     public Fingerprints.Image.ImageMatchIndex Images => _index.Images;
     public Fingerprints.Text.TextIndex Texts => _index.Texts;
+    public Fingerprints.Audio.AudioIndex Audio => _index.Audio;
 
     /// <summary>Loads every live work's fingerprints once; later calls return at once.</summary>
     public Task EnsureLoadedAsync(IFingerprintStore store, CancellationToken ct = default)

@@ -9,9 +9,9 @@ namespace Atelier.Catalog.Matching;
 public sealed record MatchResult(string WorkId, string Title, MediaKind Kind, string Grade, double Score, MatchEvidence Evidence);
 
 /// <summary>
-/// Why a suspect matches: the variant and distance for images, the copied passages for text, and the
-/// registration of the original (when it was registered and where it is in the transparency log, so the
-/// receipt proves the earlier registration).
+/// Why a suspect matches: the variant and distance for images, the copied passages for text, the aligned
+/// stretch (and for a long suspect its timeline) for audio, and the registration of the original (when it
+/// was registered and where it is in the transparency log, so the receipt proves the earlier registration).
 /// </summary>
 public sealed record MatchEvidence
 {
@@ -20,6 +20,34 @@ public sealed record MatchEvidence
     public double? SuspectShare { get; init; }
     public double? OriginalShare { get; init; }
     public IReadOnlyList<PassageEvidence>? Passages { get; init; }
+
+    /// <summary>Audio: where the matched stretch starts in the original, in seconds.</summary>
+    public double? OriginalStart { get; init; }
+
+    /// <summary>Audio: where it starts in the suspect, in seconds.</summary>
+    public double? QueryStart { get; init; }
+
+    /// <summary>Audio: its length in the suspect, in seconds.</summary>
+    public double? Duration { get; init; }
+
+    /// <summary>Audio: how many times faster the suspect plays than the original (1 = same tempo).</summary>
+    public double? Speed { get; init; }
+
+    /// <summary>Audio: suspect frequencies over the original's (1 = same pitch).</summary>
+    public double? Pitch { get; init; }
+
+    /// <summary>Audio: <see cref="Pitch"/> in semitones (0 = same pitch).</summary>
+    public double? PitchSemitones { get; init; }
+
+    /// <summary>Audio: landmark hashes that agreed on the alignment.</summary>
+    public int? MatchedHashes { get; init; }
+
+    /// <summary>
+    /// Audio, when the match was scanned in segments (a suspect over a minute long, or in the rescan a new work
+    /// that long): every stretch where the recording plays, in suspect order.
+    /// </summary>
+    public IReadOnlyList<AudioSegmentEvidence>? Segments { get; init; }
+
     public required DateTimeOffset RegisteredAt { get; init; }
     public long? LogIndex { get; init; }
     public string? Sha256 { get; init; }
@@ -33,7 +61,10 @@ public sealed record MatchReport(string Path, IReadOnlyList<MatchResult> Matches
 
 /// <summary>
 /// Match (../shared/DESIGN.md "Match and scan"): decode and fingerprint the suspect, ask the indexes for
-/// candidates, verify and grade them, and attach the registration evidence. `exact` means the same bytes.
+/// candidates, verify and grade them, and attach the registration evidence. `exact` means the same bytes,
+/// and for audio also the whole recording at its own speed and pitch (re-encoded, filtered or noisy).
+/// A suspect recording over <see cref="AudioEvidence.LongQuerySeconds"/> is scanned into a timeline, and
+/// each recording it holds is reported once, with its best stretch and all its stretches as evidence.
 /// </summary>
 public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspector, FingerprintService fingerprints, MatchIndexes indexes, Rescan rescan, Staging staging)
 {
@@ -131,6 +162,20 @@ public sealed class MatchService(ICatalogStore catalog, IMediaInspector inspecto
                     RegisteredAt = work.RegisteredAt,
                 };
                 results.Add(new MatchResult(work.Id, work.Title, work.Kind, TextGrade(m.Grade), m.Score, await EvidenceAsync(work, evidence, ct).ConfigureAwait(false)));
+            }
+        }
+
+        if (query.Audio is not null)
+        {
+            foreach (var (best, timeline) in AudioEvidence.Find(indexes.Audio, query.Audio))
+            {
+                if (best.WorkId == exact?.Id || await catalog.GetWorkAsync(best.WorkId, ct).ConfigureAwait(false) is not { DeletedAt: null } work)
+                {
+                    continue;
+                }
+
+                var evidence = AudioEvidence.Describe(best, timeline, work.RegisteredAt);
+                results.Add(new MatchResult(work.Id, work.Title, work.Kind, AudioEvidence.Grade(best.Grade), best.Score, await EvidenceAsync(work, evidence, ct).ConfigureAwait(false)));
             }
         }
 

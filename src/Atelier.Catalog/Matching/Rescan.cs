@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Atelier.Core;
+using Atelier.Fingerprints.Audio;
 using Atelier.Fingerprints.Image;
 
 namespace Atelier.Catalog.Matching;
@@ -12,6 +13,9 @@ namespace Atelier.Catalog.Matching;
 /// </summary>
 public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposable
 {
+    /// <summary>How much of a recording a match must cover to count as the whole of it.</summary>
+    private const double WholeShare = 0.9;
+
     private readonly FingerprintIndex _suspects = new();
 
     /// <summary>Keeps a scanned suspect and the findings the scan reported.</summary>
@@ -34,7 +38,7 @@ public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposa
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(prints);
-        if (prints.Image is null && prints.Text is null)
+        if (!prints.Any)
         {
             return 0;
         }
@@ -68,8 +72,26 @@ public sealed class Rescan(ICatalogStore catalog, TimeProvider clock) : IDisposa
             }
         }
 
+        if (prints.Audio is not null)
+        {
+            foreach (var (best, timeline) in AudioEvidence.Find(_suspects.Audio, prints.Audio))
+            {
+                // The new work was the query: turn each stretch round so "query" means the suspect again.
+                var stretches = timeline?.Select(AudioEvidence.Swap).OrderBy(m => m.QueryStart).ToList();
+                var evidence = AudioEvidence.Describe(AudioEvidence.Swap(best), stretches, work.RegisteredAt) with { Sha256 = work.Sha256 };
+                found += await RecordAsync(best.WorkId, work, SwappedGrade(best, prints.Audio.DurationSeconds), best.Score, evidence, now, ct).ConfigureAwait(false);
+            }
+        }
+
         return found;
     }
+
+    /// <summary>
+    /// Seen from the suspect's side, `exact` needs the suspect to hold the whole new work; the index judged
+    /// wholeness with the roles swapped, so a suspect that is a mere excerpt is held to `partial` here.
+    /// </summary>
+    private static string SwappedGrade(AudioMatch m, double workSeconds) =>
+        m.Grade == AudioMatchGrade.Exact && m.Duration < WholeShare * workSeconds ? "partial" : AudioEvidence.Grade(m.Grade);
 
     private async Task<int> RecordAsync(string suspectKey, Work work, string grade, double score, MatchEvidence evidence, DateTimeOffset now, CancellationToken ct)
     {

@@ -11,9 +11,11 @@ namespace Atelier.Catalog.Matching;
 
 /// <summary>
 /// Writes a scan's results as JSON, CSV or a self-contained HTML page (chosen by the file's extension).
-/// The HTML shows each suspect beside the registered work it matches: thumbnails for images, and for text
-/// the two passages side by side with the copied part highlighted. Everything taken from files (names,
-/// titles, text) is escaped; thumbnails are embedded as data URIs so the page stands alone.
+/// The HTML shows each suspect beside the registered work it matches: thumbnails for images, for text
+/// the two passages side by side with the copied part highlighted, and for audio where the stretch lies in
+/// both recordings with its speed and pitch, plus the timeline of a long suspect (which work plays from when
+/// to when). Everything taken from files (names, titles, text) is escaped; thumbnails are embedded as data
+/// URIs so the page stands alone.
 /// </summary>
 public sealed class ScanReportWriter(ICatalogStore catalog, IBlobStore blobs, Staging staging, MediaOptions media)
 {
@@ -55,14 +57,22 @@ public sealed class ScanReportWriter(ICatalogStore catalog, IBlobStore blobs, St
         File.Move(tmp, outputPath, overwrite: true);
     }
 
+    private const string CsvHeader = "suspect,error,work_id,title,kind,grade,score,variant,distance,suspect_share,original_share,registered_at,log_index,"
+        + "suspect_start,suspect_end,original_start,original_end,speed,pitch_semitones,matched_hashes,timeline";
+
+    /// <summary>
+    /// One row per match. Audio times are m:ss.s, speed a percentage and pitch signed semitones, which
+    /// spreadsheets read as durations and numbers; a long suspect's stretches of the work go in `timeline`.
+    /// </summary>
     private static async Task WriteCsvAsync(TextWriter w, IReadOnlyList<MatchReport> reports)
     {
-        await w.WriteLineAsync("suspect,error,work_id,title,kind,grade,score,variant,distance,suspect_share,original_share,registered_at,log_index").ConfigureAwait(false);
+        await w.WriteLineAsync(CsvHeader).ConfigureAwait(false);
+        var emptyCells = new string(',', CsvHeader.Count(c => c == ',') - 1);
         foreach (var r in reports)
         {
             if (r.Matches.Count == 0)
             {
-                await w.WriteLineAsync(Csv(r.Path, r.Error) + ",,,,,,,,,,,").ConfigureAwait(false);
+                await w.WriteLineAsync(Csv(r.Path, r.Error) + emptyCells).ConfigureAwait(false);
                 continue;
             }
 
@@ -73,16 +83,29 @@ public sealed class ScanReportWriter(ICatalogStore catalog, IBlobStore blobs, St
                     r.Path, r.Error, m.WorkId, m.Title, m.Kind.ToWire(), m.Grade, m.Score.ToString("0.####", CultureInfo.InvariantCulture),
                     e.Variant, e.Distance?.ToString(CultureInfo.InvariantCulture),
                     e.SuspectShare?.ToString("0.####", CultureInfo.InvariantCulture), e.OriginalShare?.ToString("0.####", CultureInfo.InvariantCulture),
-                    e.RegisteredAt.ToString("O", CultureInfo.InvariantCulture), e.LogIndex?.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+                    e.RegisteredAt.ToString("O", CultureInfo.InvariantCulture), e.LogIndex?.ToString(CultureInfo.InvariantCulture),
+                    Time(e.QueryStart), Time(e.QueryStart + e.Duration), Time(e.OriginalStart), Time(e.OriginalStart + (e.Duration * e.Speed)),
+                    e.Speed is { } speed ? AudioEvidence.Speed(speed) : null,
+                    e.PitchSemitones?.ToString("+0.0;-0.0;+0.0", CultureInfo.InvariantCulture),
+                    e.MatchedHashes?.ToString(CultureInfo.InvariantCulture),
+                    e.Segments is { } segments ? string.Join("; ", segments.Select(Stretch)) : null)).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>RFC 4180 quoting; cells that a spreadsheet would run as a formula get a leading apostrophe.</summary>
+    private static string? Time(double? seconds) => seconds is { } s ? AudioEvidence.Time(s) : null;
+
+    private static string Stretch(AudioSegmentEvidence s) =>
+        $"{AudioEvidence.Span(s.QueryStart, s.QueryEnd)} = original {AudioEvidence.Span(s.OriginalStart, s.OriginalEnd)}";
+
+    /// <summary>
+    /// RFC 4180 quoting; cells that a spreadsheet would run as a formula get a leading apostrophe. A plain
+    /// number ("-2.0") cannot run as one, so it stays a number.
+    /// </summary>
     private static string Csv(params string?[] cells) => string.Join(',', cells.Select(c =>
     {
         var v = c ?? "";
-        if (v.Length > 0 && "=+-@\t\r".Contains(v[0], StringComparison.Ordinal))
+        if (v.Length > 0 && "=+-@\t\r".Contains(v[0], StringComparison.Ordinal) && !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             v = "'" + v;
         }
@@ -103,6 +126,8 @@ public sealed class ScanReportWriter(ICatalogStore catalog, IBlobStore blobs, St
             figure{margin:0} img{max-width:200px;max-height:200px;border:1px solid #ddd}
             pre{white-space:pre-wrap;background:#fafafa;border:1px solid #eee;padding:.5rem;font-size:.9rem}
             mark{background:#ffe066} .grade{font-weight:bold} .muted{color:#777}
+            table{border-collapse:collapse;margin:.5rem 0} th,td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}
+            caption{text-align:left;font-weight:bold}
             </style></head><body>
             <h1>Atelier scan report</h1>
             <p>{{reports.Count}} file(s) scanned, {{matched}} with matches. Generated {{DateTimeOffset.UtcNow:u}}.</p>
@@ -116,11 +141,28 @@ public sealed class ScanReportWriter(ICatalogStore catalog, IBlobStore blobs, St
             }
 
             string? suspectText = null;
+            var timeline = AudioEvidence.Timeline(r.Matches);
+            if (timeline.Count > 0)
+            {
+                await w.WriteLineAsync("<table><caption>Timeline of the suspect</caption><tr><th>suspect from–to</th><th>work</th><th>original from–to</th><th>speed</th><th>pitch</th><th>score</th></tr>").ConfigureAwait(false);
+                foreach (var (s, m) in timeline)
+                {
+                    await w.WriteLineAsync($"<tr><td>{AudioEvidence.Span(s.QueryStart, s.QueryEnd)}</td><td>{H(m.Title)} <span class=\"muted\">{H(m.WorkId)}</span></td><td>{AudioEvidence.Span(s.OriginalStart, s.OriginalEnd)}</td><td>{AudioEvidence.Speed(s.Speed)}</td><td>{AudioEvidence.Semitones(s.PitchSemitones)}</td><td>{s.Score:0.00}</td></tr>").ConfigureAwait(false);
+                }
+
+                await w.WriteLineAsync("</table>").ConfigureAwait(false);
+            }
+
             foreach (var m in r.Matches)
             {
                 var work = await catalog.GetWorkAsync(m.WorkId, ct).ConfigureAwait(false);
                 var e = m.Evidence;
                 await w.WriteLineAsync($"<p><span class=\"grade\">{H(m.Grade)}</span> ({m.Score:0.00}) — {H(m.Title)} <span class=\"muted\">{H(m.WorkId)}, registered {e.RegisteredAt:u}{(e.LogIndex is { } i ? $", log entry {i}" : "")}{(e.Variant is null ? "" : ", " + H(e.Variant))}</span></p>").ConfigureAwait(false);
+                if (AudioEvidence.Text(e) is { } heard)
+                {
+                    await w.WriteLineAsync($"<p class=\"audio\">{H(heard)}, {e.MatchedHashes} matching hashes</p>").ConfigureAwait(false);
+                }
+
                 if (work is null)
                 {
                     continue;

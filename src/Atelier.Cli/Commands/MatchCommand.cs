@@ -12,7 +12,7 @@ public static class MatchCommand
     {
         var file = new Argument<string>("file") { Description = "The suspect file" };
         var json = GlobalOptions.Json();
-        var cmd = new Command("match", "Find the registered works a suspect file copies (images and text)") { file, json };
+        var cmd = new Command("match", "Find the registered works a suspect file copies (images, audio and text)") { file, json };
         cmd.SetAction(async (parse, ct) =>
         {
             var settings = GlobalOptions.Settings(parse);
@@ -57,8 +57,29 @@ public static class MatchCommand
         foreach (var m in report.Matches)
         {
             var e = m.Evidence;
-            var detail = e.Variant ?? (e.Passages is { Count: > 0 } p ? $"{p.Count} passage(s), {e.SuspectShare:P0} of the suspect, {e.OriginalShare:P0} of the original" : "same bytes");
+            var detail = AudioEvidence.Text(e) ?? e.Variant ?? (e.Passages is { Count: > 0 } p ? $"{p.Count} passage(s), {e.SuspectShare:P0} of the suspect, {e.OriginalShare:P0} of the original" : "same bytes");
             table.AddRow(m.Grade, $"{m.Score:0.00}", m.WorkId, Output.Escape(m.Title), Output.Escape(detail), $"{e.RegisteredAt:u}{(e.LogIndex is { } i ? $" (log #{i})" : "")}");
+        }
+
+        AnsiConsole.Write(table);
+        PrintTimeline(report);
+    }
+
+    /// <summary>For a long suspect (a mix, a broadcast): which registered recording plays from when to when.</summary>
+    public static void PrintTimeline(MatchReport report)
+    {
+        var timeline = AudioEvidence.Timeline(report.Matches);
+        if (timeline.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Title("timeline of the suspect").AddColumns("suspect from–to", "work", "title", "original from–to", "speed", "pitch", "score");
+        foreach (var (s, m) in timeline)
+        {
+            table.AddRow(
+                AudioEvidence.Span(s.QueryStart, s.QueryEnd), m.WorkId, Output.Escape(m.Title),
+                AudioEvidence.Span(s.OriginalStart, s.OriginalEnd), AudioEvidence.Speed(s.Speed), AudioEvidence.Semitones(s.PitchSemitones), $"{s.Score:0.00}");
         }
 
         AnsiConsole.Write(table);

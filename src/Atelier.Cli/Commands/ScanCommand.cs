@@ -128,7 +128,8 @@ public static class ScanCommand
             }
             else
             {
-                Console.WriteLine($"{f.Grade,-9} {f.SuspectPath} -> {f.WorkId} \"{work?.Title}\" ({f.Score:0.00}), found {f.FoundAt:u}");
+                var heard = HeardText(f.Evidence) is { } text ? " " + text : "";
+                Console.WriteLine($"{f.Grade,-9} {f.SuspectPath} -> {f.WorkId} \"{work?.Title}\" ({f.Score:0.00}){heard}, found {f.FoundAt:u}");
             }
         }
 
@@ -138,6 +139,19 @@ public static class ScanCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The audio evidence of a stored finding, readably; null for other kinds or unreadable evidence.</summary>
+    private static string? HeardText(string evidenceJson)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<MatchEvidence>(evidenceJson, AtelierJson.Options) is { } e ? AudioEvidence.Text(e) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static void Emit(MatchReport r, bool asJson)
@@ -165,7 +179,14 @@ public static class ScanCommand
         else
         {
             var best = r.Matches[0];
-            Console.WriteLine($"{best.Grade,-9} {r.Path} -> {best.WorkId} \"{best.Title}\" ({best.Score:0.00}){(r.Matches.Count > 1 ? $" and {r.Matches.Count - 1} more" : "")}");
+            var heard = AudioEvidence.Text(best.Evidence) is { } text ? " " + text : "";
+            Console.WriteLine($"{best.Grade,-9} {r.Path} -> {best.WorkId} \"{best.Title}\" ({best.Score:0.00}){heard}{(r.Matches.Count > 1 ? $" and {r.Matches.Count - 1} more" : "")}");
+
+            // A long suspect's timeline goes under its line, one stretch a line, so a mix reads top to bottom.
+            foreach (var (s, m) in AudioEvidence.Timeline(r.Matches))
+            {
+                Console.WriteLine($"          {AudioEvidence.Span(s.QueryStart, s.QueryEnd)}  {m.WorkId} \"{m.Title}\" at {AudioEvidence.Span(s.OriginalStart, s.OriginalEnd)}, speed {AudioEvidence.Speed(s.Speed)}, pitch {AudioEvidence.Semitones(s.PitchSemitones)}");
+            }
         }
     }
 }
