@@ -353,21 +353,31 @@ public static class AudioFixtures
         return new AudioFixtureQuery(id, file, spec.Condition, spec.Length, spec.Track.File, spec.Unrelated, offset, cut);
     }
 
-    /// <summary>True when at least 80% of the half-second blocks are above -45 dBFS.</summary>
-    private static bool IsAudible(float[] samples)
+    /// <summary>
+    /// The track split alone, without generating queries (for tests that need only the indexed tracks);
+    /// fingerprints cached for it share the folder of the full set.
+    /// </summary>
+    public static AudioFixtureSet TracksOnly(string devDirectory, string? directory = null, Plan? plan = null)
     {
-        const int block = QuerySampleRate / 2;
+        plan ??= new Plan();
+        return new AudioFixtureSet(directory ?? DefaultDirectory(plan.Seed), devDirectory, Split(ReadCorpus(devDirectory), plan), []);
+    }
+
+    /// <summary>True when at least <paramref name="share"/> of the half-second blocks are above -45 dBFS.</summary>
+    public static bool IsAudible(ReadOnlySpan<float> samples, int sampleRate = QuerySampleRate, double share = 0.8)
+    {
+        var block = sampleRate / 2;
         var blocks = samples.Length / block;
         var loud = 0;
         for (var b = 0; b < blocks; b++)
         {
-            if (AudioTools.Rms(samples.AsSpan(b * block, block)) > 0.0056)
+            if (AudioTools.Rms(samples.Slice(b * block, block)) > 0.0056)
             {
                 loud++;
             }
         }
 
-        return blocks > 0 && loud >= 0.8 * blocks;
+        return blocks > 0 && loud >= share * blocks;
     }
 
     private static async Task DegradeAsync(float[] samples, AudioCondition condition, string output, Random random, CancellationToken ct)
