@@ -31,7 +31,11 @@ public static class AudioTools
     }
 
     /// <summary>Runs a tool to completion, returning its standard output; throws with its standard error when it fails.</summary>
-    public static async Task<byte[]> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken ct = default)
+    /// <param name="tool">The program, on PATH or a path.</param>
+    /// <param name="arguments">Its arguments, passed as they are (no shell).</param>
+    /// <param name="ct">Kills the tool.</param>
+    /// <param name="acceptExitCodes">Exit codes that count as success; 0 alone when null.</param>
+    public static async Task<byte[]> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken ct = default, int[]? acceptExitCodes = null)
     {
         var info = new ProcessStartInfo(tool)
         {
@@ -62,7 +66,7 @@ public static class AudioTools
             throw;
         }
 
-        if (process.ExitCode != 0)
+        if (!(acceptExitCodes ?? [0]).Contains(process.ExitCode))
         {
             throw new InvalidOperationException($"{tool} {string.Join(' ', info.ArgumentList)} failed ({process.ExitCode}): {(await readErr).Trim()}");
         }
