@@ -9,16 +9,37 @@ using Atelier.Media.Audio;
 namespace Atelier.Fingerprints.Tests.Audio;
 
 /// <summary>What the index answered for one query, and how long each step took.</summary>
-public sealed record AudioQueryOutcome(AudioFixtureQuery Query, AudioMatch? Top, int Matches, double DecodeMs, double FingerprintMs, double MatchMs)
+/// <param name="Query">The fixture query.</param>
+/// <param name="Top">The index's first answer, if any.</param>
+/// <param name="Matches">How many answers.</param>
+/// <param name="DecodeMs">Wall time of the decode.</param>
+/// <param name="FingerprintMs">Wall time of the fingerprint.</param>
+/// <param name="MatchMs">Wall time of the match.</param>
+/// <param name="RepeatSimilarity">When the top answer is the right track at another place, how alike the source's audio
+/// is at the two places (see <see cref="AudioEvaluation.RepeatSimilarityAsync"/>); NaN otherwise.</param>
+public sealed record AudioQueryOutcome(
+    AudioFixtureQuery Query, AudioMatch? Top, int Matches, double DecodeMs, double FingerprintMs, double MatchMs, double RepeatSimilarity = double.NaN)
 {
     /// <summary>The top answer is the query's source track (never true for a held-out track).</summary>
     public bool RightTrack => !Query.Unrelated && Top is not null && Top.WorkId == Query.Source;
 
-    /// <summary>|OriginalStart - true offset| in seconds when <see cref="RightTrack"/>, else NaN.</summary>
-    public double OffsetError => RightTrack ? Math.Abs(Top!.OriginalStart - Query.Offset) : double.NaN;
+    /// <summary>
+    /// Where the top answer puts the query's first sample in the original: the matched stretch may start after the
+    /// query does (<see cref="AudioMatch.QueryStart"/>), and a second of the query spans Speed seconds of the original.
+    /// </summary>
+    public double AlignedStart => Top is null ? double.NaN : Top.OriginalStart - (Top.QueryStart * Top.Speed);
 
-    /// <summary>Identified correctly: right track, and offset within <see cref="AudioEvaluation.OffsetTolerance"/>.</summary>
-    public bool Identified => RightTrack && OffsetError <= AudioEvaluation.OffsetTolerance;
+    /// <summary>|AlignedStart - true offset| in seconds when <see cref="RightTrack"/>, else NaN.</summary>
+    public double OffsetError => RightTrack ? Math.Abs(AlignedStart - Query.Offset) : double.NaN;
+
+    /// <summary>The right track at another place, at least a second away, where it sounds the same (music that repeats itself).</summary>
+    public bool AtRepeat => OffsetError >= AudioEvaluation.RepeatMinShift && RepeatSimilarity >= AudioEvaluation.RepeatThreshold;
+
+    /// <summary>
+    /// Identified correctly: right track, and aligned within <see cref="AudioEvaluation.OffsetTolerance"/> of the
+    /// truth or at a repeat of the excerpt in the original.
+    /// </summary>
+    public bool Identified => RightTrack && (OffsetError <= AudioEvaluation.OffsetTolerance || AtRepeat);
 
     /// <summary>A held-out excerpt got any match, or an indexed one got another track as its top answer.</summary>
     public bool FalseIdentification => Query.Unrelated ? Matches > 0 : Top is not null && !RightTrack;
@@ -34,6 +55,7 @@ public sealed record AudioConditionSummary(
     int RightTrack,
     int WrongTrack,
     int OffsetOff,
+    int AtRepeat,
     double MedianOffsetError,
     double TrueSpeed,
     double MedianSpeed,
@@ -64,7 +86,8 @@ public sealed record AudioEvaluationReport(
     double MedianDecodeMs,
     double MedianFingerprintMs,
     double MedianMatchMs,
-    double P95MatchMs)
+    double P95MatchMs,
+    IReadOnlyList<string> Misses)
 {
     /// <summary>Issue 5's targets for a group of conditions: the share to identify at 5 s and at 10 s.</summary>
     public static (double Five, double Ten) Target(string group) => group switch
@@ -91,11 +114,11 @@ public sealed record AudioEvaluationReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"{IndexedTracks} tracks indexed ({IndexedSeconds / 3600:F2} h) in {IndexSeconds:F1} s; index {IndexMemoryBytes / 1e6:F2} MB = {IndexMemoryBytes / 1e6 / (IndexedSeconds / 3600):F2} MB per hour");
         text.AppendLine(CultureInfo.InvariantCulture, $"queries: {QueriesSeconds:F1} s wall; per query median decode {MedianDecodeMs:F1} ms, fingerprint {MedianFingerprintMs:F1} ms, match {MedianMatchMs:F2} ms (p95 {P95MatchMs:F2} ms)");
         text.AppendLine();
-        text.AppendLine("condition     len   n  ident  target  track  wrong  off>0.2  med.off  speed(true)     pitch(true)     grades P/T/E  match ms");
+        text.AppendLine("condition     len   n  ident  target  track  wrong  off>0.2  repeat  med.off  speed(true)     pitch(true)     grades P/T/E  match ms");
         foreach (var c in Conditions)
         {
             var target = Target(c);
-            text.AppendLine(CultureInfo.InvariantCulture, $"{c.Condition,-12} {c.Length,4:0} {c.Queries,3} {c.Rate,6:F3} {(c.Rate >= target ? " " : "!")}{target,5:F2}  {c.RightTrack,5} {c.WrongTrack,6} {c.OffsetOff,8} {c.MedianOffsetError,8:F3}  {c.MedianSpeed,6:F4}({c.TrueSpeed:F3})  {c.MedianPitch,6:F4}({c.TruePitch:F3})  {c.Grades.GetValueOrDefault("Partial"),3}/{c.Grades.GetValueOrDefault("Transformed"),3}/{c.Grades.GetValueOrDefault("Exact"),3}  {c.MedianMatchMs,7:F2}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{c.Condition,-12} {c.Length,4:0} {c.Queries,3} {c.Rate,6:F3} {(c.Rate >= target ? " " : "!")}{target,5:F2}  {c.RightTrack,5} {c.WrongTrack,6} {c.OffsetOff,8} {c.AtRepeat,7} {c.MedianOffsetError,8:F3}  {c.MedianSpeed,6:F4}({c.TrueSpeed:F3})  {c.MedianPitch,6:F4}({c.TruePitch:F3})  {c.Grades.GetValueOrDefault("Partial"),3}/{c.Grades.GetValueOrDefault("Transformed"),3}/{c.Grades.GetValueOrDefault("Exact"),3}  {c.MedianMatchMs,7:F2}");
         }
 
         text.AppendLine();
@@ -106,6 +129,13 @@ public sealed record AudioEvaluationReport(
             {
                 text.AppendLine("  " + example);
             }
+        }
+
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Misses.Count} excerpts of indexed tracks not identified:");
+        foreach (var miss in Misses)
+        {
+            text.AppendLine("  " + miss);
         }
 
         return text.ToString();
@@ -123,6 +153,19 @@ public static class AudioEvaluation
 {
     /// <summary>Seconds within which OriginalStart must fall of the true offset.</summary>
     public const double OffsetTolerance = 0.2;
+
+    /// <summary>
+    /// <see cref="RepeatSimilarityAsync"/> from which the source is taken to repeat itself. Chosen on the dev set:
+    /// repeats heard as such (MIDI renderings, looped game music) score 0.77 to 0.87; other places of the same
+    /// tracks at least <see cref="RepeatMinShift"/> away score at most 0.5.
+    /// </summary>
+    public const double RepeatThreshold = 0.7;
+
+    /// <summary>
+    /// Seconds an answer must lie from the truth to be considered a repeat: closer, the two stretches overlap and
+    /// look alike for that reason alone (0.1 s apart they score up to 0.8).
+    /// </summary>
+    public const double RepeatMinShift = 1;
 
     /// <summary>Longest track or query decoded, in seconds.</summary>
     public const double MaxSeconds = 3600;
@@ -228,7 +271,7 @@ public static class AudioEvaluation
                 g.Key,
                 g.Count(),
                 g.Count(o => o.FalseIdentification),
-                [.. g.Where(o => o.FalseIdentification).Take(10).Select(o => $"{o.Query.Id} {o.Query.Condition.Name} {o.Query.Source} -> {o.Top!.WorkId} score {o.Top.Score:F3} at {o.Top.OriginalStart:F1} s")]))
+                [.. g.Where(o => o.FalseIdentification).Select(Describe)]))
             .ToList();
         return new AudioEvaluationReport(
             conditions,
@@ -241,8 +284,17 @@ public static class AudioEvaluation
             Median(outcomes.Select(o => o.DecodeMs)),
             Median(outcomes.Select(o => o.FingerprintMs)),
             Median(outcomes.Select(o => o.MatchMs)),
-            Percentile(outcomes.Select(o => o.MatchMs), 0.95));
+            Percentile(outcomes.Select(o => o.MatchMs), 0.95),
+            [.. outcomes.Where(o => !o.Query.Unrelated && !o.Identified).Select(Describe)]);
     }
+
+    /// <summary>One line on a query and the index's top answer.</summary>
+    public static string Describe(AudioQueryOutcome o) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{o.Query.Id} {o.Query.Condition.Name} {o.Query.Length:0} s {o.Query.Source} at {o.Query.Offset:F2} s -> ")
+        + (o.Top is null
+            ? "no match"
+            : string.Create(CultureInfo.InvariantCulture, $"{(o.RightTrack ? "right track" : o.Top.WorkId)} at {o.AlignedStart:F2} s (off by {o.AlignedStart - o.Query.Offset:+0.00;-0.00}; matched from {o.Top.QueryStart:F2} s of the query), repeat similarity {o.RepeatSimilarity:F2}, score {o.Top.Score:F3}, {o.Top.MatchedHashes} hashes"));
 
     /// <summary>Decodes, fingerprints and matches one query.</summary>
     public static async Task<AudioQueryOutcome> RunQueryAsync(
@@ -257,7 +309,95 @@ public static class AudioEvaluation
         watch.Restart();
         var matches = index.Match(fingerprint, options);
         var match = watch.Elapsed.TotalMilliseconds;
-        return new AudioQueryOutcome(query, matches.Count > 0 ? matches[0] : null, matches.Count, decode, compute, match);
+        var outcome = new AudioQueryOutcome(query, matches.Count > 0 ? matches[0] : null, matches.Count, decode, compute, match);
+        return outcome.RightTrack && outcome.OffsetError >= RepeatMinShift
+            ? outcome with { RepeatSimilarity = await RepeatSimilarityAsync(set, query, outcome.AlignedStart, ct) }
+            : outcome;
+    }
+
+    /// <summary>
+    /// How alike the source sounds at the true offset and at <paramref name="start"/>, over the query's cut: the
+    /// Pearson correlation of their log-power spectrograms (64 ms frames, 125 Hz to 4 kHz), each with its own mean
+    /// per frequency taken out so that a steady timbre alone does not make two places alike, only the same notes at
+    /// the same times do. Game music loops and MIDI renderings repeat bars; an excerpt found at a repeat is found,
+    /// not misplaced.
+    /// </summary>
+    public static async Task<double> RepeatSimilarityAsync(AudioFixtureSet set, AudioFixtureQuery query, double start, CancellationToken ct = default)
+    {
+        var path = Path.Combine(set.DevDirectory, query.Source);
+        var truth = await AudioTools.DecodeAsync(path, query.Offset, query.CutSeconds, AudioFingerprinter.SampleRate, ct);
+        var other = await AudioTools.DecodeAsync(path, Math.Max(0, start), query.CutSeconds, AudioFingerprinter.SampleRate, ct);
+        return SpectrogramCorrelation(truth, other);
+    }
+
+    /// <summary>Pearson correlation of the log-power spectrograms of two signals at 8 kHz, over their common length.</summary>
+    public static double SpectrogramCorrelation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        const int frame = 512;
+        const int hop = 256;
+        const int lowBin = 8;
+        var frames = (Math.Min(a.Length, b.Length) - frame) / hop;
+        if (frames <= 0)
+        {
+            return double.NaN;
+        }
+
+        var x = LogSpectrogram(a, frames);
+        var y = LogSpectrogram(b, frames);
+        double sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            sxy += x[i] * y[i];
+            sxx += x[i] * x[i];
+            syy += y[i] * y[i];
+        }
+
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+
+        // A direct DFT: this runs only on the few misplaced answers, so clarity beats an FFT here.
+        static double[] LogSpectrogram(ReadOnlySpan<float> signal, int frames)
+        {
+            var bins = (frame / 2) - lowBin;
+            var result = new double[frames * bins];
+            var windowed = new double[frame];
+            for (var f = 0; f < frames; f++)
+            {
+                for (var n = 0; n < frame; n++)
+                {
+                    windowed[n] = signal[(f * hop) + n] * (0.5 - (0.5 * Math.Cos(2 * Math.PI * n / frame)));
+                }
+
+                for (var k = 0; k < bins; k++)
+                {
+                    double re = 0, im = 0;
+                    var w = 2 * Math.PI * (k + lowBin) / frame;
+                    for (var n = 0; n < frame; n++)
+                    {
+                        re += windowed[n] * Math.Cos(w * n);
+                        im -= windowed[n] * Math.Sin(w * n);
+                    }
+
+                    result[(f * bins) + k] = 10 * Math.Log10((re * re) + (im * im) + 1e-9);
+                }
+            }
+
+            for (var k = 0; k < bins; k++)
+            {
+                var mean = 0.0;
+                for (var f = 0; f < frames; f++)
+                {
+                    mean += result[(f * bins) + k];
+                }
+
+                mean /= frames;
+                for (var f = 0; f < frames; f++)
+                {
+                    result[(f * bins) + k] -= mean;
+                }
+            }
+
+            return result;
+        }
     }
 
     /// <summary>The median (NaN when empty).</summary>
@@ -291,7 +431,8 @@ public static class AudioEvaluation
             outcomes.Count(o => o.Identified),
             right.Length,
             outcomes.Count(o => o.FalseIdentification),
-            right.Count(o => o.OffsetError > OffsetTolerance),
+            right.Count(o => o.OffsetError > OffsetTolerance && !o.AtRepeat),
+            right.Count(o => o.OffsetError > OffsetTolerance && o.AtRepeat),
             Median(right.Select(o => o.OffsetError)),
             condition.Speed,
             Median(right.Select(o => o.Top!.Speed)),
