@@ -159,6 +159,22 @@ public static class AudioFingerprinter
     }
 
     /// <summary>
+    /// 10·log10(x) for positive normal x to within 0.01 dB: the exponent from the float's bits, and log2
+    /// of the mantissa in 1..2 from a cubic fitted at its ends and middle. Eleven thousand of these a
+    /// second of audio made MathF.Log10 a fifth of the fingerprinting time.
+    /// </summary>
+    internal static float Decibels(float x)
+    {
+        var bits = BitConverter.SingleToInt32Bits(x);
+        var exponent = ((bits >> 23) & 0xFF) - 127;
+        var m = BitConverter.Int32BitsToSingle((bits & 0x007FFFFF) | 0x3F800000);
+
+        // log2(m) on [1, 2): a cubic through log2's values, exact at 1 and 2.
+        var log2 = exponent + ((((0.15824871f * m) - 1.05187502f) * m + 3.04788543f) * m) - 2.15425912f;
+        return log2 * 3.01029996f;
+    }
+
+    /// <summary>
     /// Maps an FFT power spectrum to log-frequency bins in dB: below about 400 Hz a log bin is narrower
     /// than an FFT bin and takes the interpolated value at its centre; above, it takes the strongest FFT
     /// bin it spans, so a partial is never split between two log bins.
@@ -222,7 +238,7 @@ public static class AudioFingerprinter
                     }
                 }
 
-                row[j] = 10 * MathF.Log10((p / _reference) + 1e-12f);
+                row[j] = Decibels((p / _reference) + 1e-12f);
             }
         }
     }

@@ -94,6 +94,12 @@ public static class AudioDecoder
 
         public float[] ToSamples()
         {
+            if (BitConverter.IsLittleEndian)
+            {
+                // f32le is the machine's own layout: one block copy instead of a read per sample.
+                return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_bytes.AsSpan(0, _length - (_length % sizeof(float)))).ToArray();
+            }
+
             var samples = new float[_length / sizeof(float)];
             for (var i = 0; i < samples.Length; i++)
             {
