@@ -15,14 +15,14 @@ namespace Atelier.Bench.Audio;
 /// about an hour of CPU to decode and fingerprint on this machine, and transformed copies of 3.7 hours of music
 /// are no more "new music" than transformed peaks. Each variant takes every peak of a track and</para>
 /// <list type="bullet">
-/// <item>moves it in log-frequency by a per-variant shift of 3 to 12 semitones up or down, plus a per-peak jitter
+/// <item>moves it in log-frequency by a per-variant shift of 4 to 12 semitones up or down, plus a per-peak jitter
 /// of up to ±1 bin (a third of a semitone);</item>
-/// <item>stretches time by a per-variant factor in 0.7–0.9 or 1.1–1.4, plus a per-peak jitter of up to ±2 frames;</item>
+/// <item>stretches time by a per-variant factor in 0.7–0.85 or 1.15–1.4, plus a per-peak jitter of up to ±2 frames;</item>
 /// <item>drops 20% of the peaks at random and adds 10% as many random peaks, so no two variants share a constellation.</item>
 /// </list>
 /// <para>So the index holds peaks with the density, level and spectral spread of real music (what sets posting
-/// list lengths and the number of candidates), with hash values moved off the originals'. The shifts lie outside
-/// the ±5% / ±2 semitone range the queries use, so variants do not stand in for their originals. Hashes built to be
+/// list lengths and the number of candidates), with hash values moved off the originals'. The shifts lie well outside
+/// the range the index searches (±7% speed, ±2⅔ semitones) even after the jitter, so variants do not stand in for their originals. Hashes built to be
 /// invariant to scaling (frequency and time ratios) survive a global shift and only the jitter changes them: the
 /// variants then repeat more hashes than a thousand hours of different music would, which lengthens posting
 /// lists and makes the measured latency an upper bound rather than a flattering figure.</para>
@@ -118,9 +118,9 @@ public static class QueryBench
     public static AudioFingerprint Variant(AudioFingerprint original, int track, int variant, float maxBin)
     {
         var random = new Random((track * 100_003) + variant);
-        var semitones = (3 + (random.NextDouble() * 9)) * (random.Next(2) == 0 ? -1 : 1);
+        var semitones = (4 + (random.NextDouble() * 8)) * (random.Next(2) == 0 ? -1 : 1);
         var binShift = (float)(semitones * AudioFingerprinter.BinsPerOctave / 12);
-        var stretch = random.Next(2) == 0 ? 0.7 + (random.NextDouble() * 0.2) : 1.1 + (random.NextDouble() * 0.3);
+        var stretch = random.Next(2) == 0 ? 0.7 + (random.NextDouble() * 0.15) : 1.15 + (random.NextDouble() * 0.25);
         var frameCount = (int)Math.Ceiling(original.FrameCount * stretch);
         var peaks = new List<SpectralPeak>(original.Peaks.Length);
         var levels = new List<float>(original.Peaks.Length);
