@@ -22,7 +22,7 @@ namespace Atelier.Bench.Audio;
 /// </list>
 /// <para>So the index holds peaks with the density, level and spectral spread of real music (what sets posting
 /// list lengths and the number of candidates), with hash values moved off the originals'. The shifts lie well outside
-/// the ±5% / ±2 semitone range the queries use, so variants do not stand in for their originals. Hashes built to be
+/// the range the index searches (±7% speed, ±2⅔ semitones) even after the jitter, so variants do not stand in for their originals. Hashes built to be
 /// invariant to scaling (frequency and time ratios) survive a global shift and only the jitter changes them: the
 /// variants then repeat more hashes than a thousand hours of different music would, which lengthens posting
 /// lists and makes the measured latency an upper bound rather than a flattering figure.</para>
