@@ -32,7 +32,7 @@ switch (args)
         return 0;
 
     case ["query", .. var rest]:
-        await QueryBench.RunAsync(Option(rest, "--hours", 1000));
+        await QueryBench.RunAsync(Option(rest, "--hours", 1000), Option(rest, "--per-condition", 10));
         return 0;
 
     case ["bdn", .. var rest]:
@@ -47,7 +47,8 @@ switch (args)
               eval [DIR] [--json]         identification rates per condition and length, false identifications
               speed [--files 20] [--runs 5]   audio seconds per CPU-second: fpcalc, ffmpeg decode, ours
               size                        index and stored fingerprint bytes per hour of audio
-              query [--hours 1000]        10 s query latency against a synthesised index of that many hours
+              query [--hours 1000] [--per-condition 10]
+                                          10 s query latency against a synthesised index of that many hours
               bdn [BenchmarkDotNet args]  micro-benchmarks (e.g. bdn --filter '*')
             """);
         return 2;

@@ -309,11 +309,14 @@ public static class AudioEvaluation
         watch.Restart();
         var matches = index.Match(fingerprint, options);
         var match = watch.Elapsed.TotalMilliseconds;
-        var outcome = new AudioQueryOutcome(query, matches.Count > 0 ? matches[0] : null, matches.Count, decode, compute, match);
-        return outcome.RightTrack && outcome.OffsetError >= RepeatMinShift
-            ? outcome with { RepeatSimilarity = await RepeatSimilarityAsync(set, query, outcome.AlignedStart, ct) }
-            : outcome;
+        return await ScoreAsync(set, new AudioQueryOutcome(query, matches.Count > 0 ? matches[0] : null, matches.Count, decode, compute, match), ct);
     }
+
+    /// <summary>Adds the repeat check to an outcome whose answer is the right track at least a second off.</summary>
+    public static async Task<AudioQueryOutcome> ScoreAsync(AudioFixtureSet set, AudioQueryOutcome outcome, CancellationToken ct = default) =>
+        outcome.RightTrack && outcome.OffsetError >= RepeatMinShift
+            ? outcome with { RepeatSimilarity = await RepeatSimilarityAsync(set, outcome.Query, outcome.AlignedStart, ct) }
+            : outcome;
 
     /// <summary>
     /// How alike the source sounds at the true offset and at <paramref name="start"/>, over the query's cut: the
