@@ -10,7 +10,7 @@ namespace Atelier.Fingerprints.Audio;
 /// Postings are 8-byte words: the anchor's time on one global timeline where every work has its own
 /// stretch (34 bits: 8,700 years of audio at 16 ms), the anchor's bin (8), the triplet's span Δt13 (7) and
 /// 15 bits of the key (bits 33..47). A segment's buckets are the top 16 to 24 bits of the key, more for a
-/// bigger segment (about eight postings a bucket), laid out as one offsets table and one postings array;
+/// bigger segment (about sixteen postings a bucket), laid out as one offsets table and one postings array;
 /// the kept bits below a segment's bucket bits are the tag that tells apart keys sharing a bucket, and
 /// the kept bits within them let a merge re-bucket postings into a bigger table. A work added alone makes a small segment; segments of similar size merge (a binary counter),
 /// so there are few of them, and removed works are dropped from a segment when it merges or when a
@@ -416,6 +416,6 @@ public sealed class AudioIndex : IDisposable
         }
 
         private static int BitsFor(long postings) =>
-            Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, postings / 8)), MinBucketBits, MaxBucketBits);
+            Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, postings / 16)), MinBucketBits, MaxBucketBits);
     }
 }

@@ -43,7 +43,7 @@ internal static class Landmarks
     public const float MaxSpeedChange = 0.07f;
 
     /// <summary>An index anchor is the loudest peak within this many frames...</summary>
-    public const int StrongFrames = 10;
+    public const int StrongFrames = 12;
 
     /// <summary>...and this many bins.</summary>
     public const float StrongBins = 10;
