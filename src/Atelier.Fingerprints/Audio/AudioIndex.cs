@@ -33,78 +33,16 @@ public sealed class AudioIndex : IDisposable
     private long _liveFrames;
 
     /// <summary>Number of works indexed.</summary>
-    public int Count
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _works.Count;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public int Count => Read(() => _works.Count);
 
     /// <summary>Seconds of audio indexed.</summary>
-    public double IndexedSeconds
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _liveFrames * AudioFingerprinter.HopSeconds;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public double IndexedSeconds => Read(() => _liveFrames * AudioFingerprinter.HopSeconds);
 
     /// <summary>Bytes the index holds in memory (postings, bucket tables and the work table).</summary>
-    public long MemoryBytes
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                long bytes = (long)_timeline.Count * 64;
-                foreach (var s in _segments)
-                {
-                    bytes += (s.Postings.Length * 8L) + (s.Offsets.Length * 4L);
-                }
-
-                return bytes;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public long MemoryBytes => Read(() => ((long)_timeline.Count * 64) + _segments.Sum(s => (s.Postings.Length * 8L) + (s.Offsets.Length * 4L)));
 
     /// <summary>Number of postings (hashes) held, removed works' ones included until they are compacted away.</summary>
-    public long Postings
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _segments.Sum(s => (long)s.Postings.Length);
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public long Postings => Read(() => _segments.Sum(s => (long)s.Postings.Length));
 
     /// <summary>Adds (or replaces) a work.</summary>
     public void Add(string workId, AudioFingerprint fingerprint) => AddRange([new(workId, fingerprint)]);
@@ -179,15 +117,7 @@ public sealed class AudioIndex : IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         options ??= AudioMatchOptions.Default;
-        _lock.EnterReadLock();
-        try
-        {
-            return Voting.Match(this, query, options);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
+        return Read(() => Voting.Match(this, query, options));
     }
 
     /// <summary>
@@ -220,6 +150,19 @@ public sealed class AudioIndex : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
+
+    private T Read<T>(Func<T> read)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
 
     internal static ulong Posting(long time, float bin, int dt13, ulong key) =>
         ((ulong)time << 30) | ((ulong)Math.Clamp((int)MathF.Round(bin), 0, 255) << 22) | ((ulong)dt13 << 15) | Extension(key);
@@ -275,15 +218,11 @@ public sealed class AudioIndex : IDisposable
 
     private void Compact()
     {
-        var merged = _segments.Count == 0 ? Segment.Build([]) : _segments[0];
-        for (var i = 1; i < _segments.Count; i++)
+        // Merging every segment into an empty one drops the removed works' postings from all of them.
+        var merged = Segment.Build([]);
+        foreach (var segment in _segments)
         {
-            merged = Segment.Merge(merged, _segments[i], Live);
-        }
-
-        if (_segments.Count == 1)
-        {
-            merged = Segment.Merge(merged, Segment.Build([]), Live);
+            merged = Segment.Merge(merged, segment, Live);
         }
 
         _segments.Clear();

@@ -132,31 +132,28 @@ internal static class Landmarks
 
                     var dtLow = DtCell(((1 - MaxSpeedChange) * f.Dt13) - 1);
                     var dtHigh = DtCell(((1 + MaxSpeedChange) * f.Dt13) + 1);
-                    counts[5] = dtHigh - dtLow + 1;
-                    for (var c = 0; c < counts[5] && c < 4; c++)
+                    counts[5] = Math.Min(dtHigh - dtLow + 1, 4);
+                    for (var c = 0; c < counts[5]; c++)
                     {
                         cells[20 + c] = dtLow + c;
                     }
 
-                    counts[5] = Math.Min(counts[5], 4);
-                    for (var r = 0; r < counts[0]; r++)
+                    // Every combination of the cells, in the order ratio, Δf2, Δf3, octave, loudest, Δt13.
+                    var combinations = counts[0] * counts[1] * counts[2] * counts[3] * counts[4] * counts[5];
+                    for (var c = 0; c < combinations; c++)
                     {
-                        for (var d2 = 0; d2 < counts[1]; d2++)
-                        {
-                            for (var d3 = 0; d3 < counts[2]; d3++)
-                            {
-                                for (var band = 0; band < counts[3]; band++)
-                                {
-                                    for (var l = 0; l < counts[4]; l++)
-                                    {
-                                        for (var dt = 0; dt < counts[5]; dt++)
-                                        {
-                                            probe(new Triplet(a.Frame, a.Bin, f.Dt13, Combine(cells[r], cells[4 + d2], cells[8 + d3], cells[12 + band], cells[16 + l], cells[20 + dt])));
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                        var rest = c;
+                        var dt = rest % counts[5];
+                        rest /= counts[5];
+                        var l = rest % counts[4];
+                        rest /= counts[4];
+                        var band = rest % counts[3];
+                        rest /= counts[3];
+                        var d3 = rest % counts[2];
+                        rest /= counts[2];
+                        var d2 = rest % counts[1];
+                        var r = rest / counts[1];
+                        probe(new Triplet(a.Frame, a.Bin, f.Dt13, Combine(cells[r], cells[4 + d2], cells[8 + d3], cells[12 + band], cells[16 + l], cells[20 + dt])));
                     }
                 }
             }
