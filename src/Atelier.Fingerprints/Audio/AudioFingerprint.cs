@@ -75,14 +75,14 @@ public sealed class AudioFingerprint
     /// <summary>Compact serialised form (what the catalog stores): varint frame deltas, 1/64-bin positions, half-dB levels.</summary>
     public byte[] ToBytes()
     {
-        var buffer = new byte[12 + (_peaks.Length * 8)];
+        var buffer = new byte[4 + (2 * Varint.MaxBytes) + (_peaks.Length * (Varint.MaxBytes + 3))];
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
-        var offset = WriteVarint(buffer, 4, (uint)FrameCount);
-        offset = WriteVarint(buffer, offset, (uint)_peaks.Length);
+        var offset = Varint.Write(buffer, 4, (uint)FrameCount);
+        offset = Varint.Write(buffer, offset, (uint)_peaks.Length);
         var last = 0;
         foreach (var p in _peaks)
         {
-            offset = WriteVarint(buffer, offset, (uint)(p.Frame - last));
+            offset = Varint.Write(buffer, offset, (uint)(p.Frame - last));
             last = p.Frame;
             BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(offset), (ushort)Math.Round(p.Bin * BinScale));
             buffer[offset + 2] = (byte)Math.Clamp(Math.Round((p.Level - LevelFloor) * LevelScale), 0, 255);
@@ -152,18 +152,6 @@ public sealed class AudioFingerprint
         }
 
         return lo;
-    }
-
-    private static int WriteVarint(byte[] buffer, int offset, uint value)
-    {
-        while (value >= 0x80)
-        {
-            buffer[offset++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        buffer[offset++] = (byte)value;
-        return offset;
     }
 
     private static uint ReadVarint(ReadOnlySpan<byte> data, ref int offset)

@@ -1,4 +1,4 @@
-namespace Atelier.Fingerprints.Text;
+namespace Atelier.Fingerprints;
 
 /// <summary>
 /// Unsigned LEB128 varints (seven bits a byte, low bits first, high bit set on every byte but the
