@@ -41,7 +41,7 @@ public static class AudioDecoder
             "-t", maxSeconds.ToString("R", CultureInfo.InvariantCulture),
             "-map", "0:a:0", "-vn", "-sn", "-dn",
             "-ac", "1", "-ar", sampleRate.ToString(CultureInfo.InvariantCulture),
-            "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1",
+            "-c:a", "pcm_f32le", "-flush_packets", "0", "-f", "f32le", "pipe:1",
         ]);
 
         var pcm = new PcmBuffer((int)maxBytes);
@@ -59,30 +59,41 @@ public static class AudioDecoder
         return pcm.ToSamples();
     }
 
-    /// <summary>Collects at most a fixed number of bytes, growing by doubling so short files stay small.</summary>
+    /// <summary>
+    /// Collects at most a fixed number of bytes straight into a float array, growing by doubling so short files
+    /// stay small. The pipe is read with blocking reads on a thread of its own: ffmpeg writes 32 KB at a time
+    /// (<c>-flush_packets 0</c>), and an asynchronous read per block cost several times the CPU of a blocking
+    /// one (bench/Atelier.Bench.Audio, <c>speed</c>). A timeout or cancellation kills ffmpeg, which ends the read.
+    /// </summary>
     private sealed class PcmBuffer(int maxBytes)
     {
-        private byte[] _bytes = new byte[Math.Min(maxBytes, 1 << 20)];
+        private float[] _samples = new float[Math.Min(maxBytes, 1 << 20) / sizeof(float)];
         private int _length;
 
-        public async Task FillAsync(Stream stdout, CancellationToken ct)
+        public Task FillAsync(Stream stdout, CancellationToken ct) =>
+            Task.Factory.StartNew(() => Fill(stdout, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        private void Fill(Stream stdout, CancellationToken ct)
         {
+            var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(_samples.AsSpan());
             while (true)
             {
-                if (_length == _bytes.Length)
+                ct.ThrowIfCancellationRequested();
+                if (_length == bytes.Length)
                 {
                     if (_length >= maxBytes)
                     {
                         // -t already bounds the output; should a few bytes more arrive, drop them rather than
                         // leave ffmpeg blocked on a full pipe.
-                        await stdout.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+                        stdout.CopyTo(Stream.Null);
                         return;
                     }
 
-                    Array.Resize(ref _bytes, (int)Math.Min((long)_bytes.Length * 2, maxBytes));
+                    Array.Resize(ref _samples, (int)(Math.Min((long)bytes.Length * 2, maxBytes) / sizeof(float)));
+                    bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(_samples.AsSpan());
                 }
 
-                var read = await stdout.ReadAsync(_bytes.AsMemory(_length), ct).ConfigureAwait(false);
+                var read = stdout.Read(bytes[_length..]);
                 if (read == 0)
                 {
                     return;
@@ -94,16 +105,11 @@ public static class AudioDecoder
 
         public float[] ToSamples()
         {
-            if (BitConverter.IsLittleEndian)
+            var samples = _samples.AsSpan(0, _length / sizeof(float)).ToArray();
+            if (!BitConverter.IsLittleEndian)
             {
-                // f32le is the machine's own layout: one block copy instead of a read per sample.
-                return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_bytes.AsSpan(0, _length - (_length % sizeof(float)))).ToArray();
-            }
-
-            var samples = new float[_length / sizeof(float)];
-            for (var i = 0; i < samples.Length; i++)
-            {
-                samples[i] = BinaryPrimitives.ReadSingleLittleEndian(_bytes.AsSpan(i * sizeof(float)));
+                var words = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(samples.AsSpan());
+                BinaryPrimitives.ReverseEndianness(words, words);
             }
 
             return samples;
