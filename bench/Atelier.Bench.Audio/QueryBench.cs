@@ -63,6 +63,7 @@ public static class QueryBench
             }
         }
 
+        index.Optimize();
         var buildSeconds = watch.Elapsed.TotalSeconds;
         var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""

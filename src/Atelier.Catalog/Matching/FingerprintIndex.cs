@@ -78,6 +78,8 @@ public sealed class FingerprintIndex : IDisposable
                 Audio.AddRange(recordings);
             }
 
+            // Loading in batches leaves several large segments; one answers each lookup with one bucket read.
+            Audio.Optimize();
             Loaded = true;
         }
         finally

@@ -84,13 +84,25 @@ public sealed class AudioFingerprint
         {
             offset = Varint.Write(buffer, offset, (uint)(p.Frame - last));
             last = p.Frame;
-            BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(offset), (ushort)Math.Round(p.Bin * BinScale));
-            buffer[offset + 2] = (byte)Math.Clamp(Math.Round((p.Level - LevelFloor) * LevelScale), 0, 255);
+            BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(offset), BinCode(p.Bin));
+            buffer[offset + 2] = LevelCode(p.Level);
             offset += 3;
         }
 
         return buffer.AsSpan(0, offset).ToArray();
     }
+
+    /// <summary>
+    /// A peak as <see cref="ToBytes"/> stores it (bins to 1/64, levels to half a decibel). The fingerprinter
+    /// rounds its peaks this way, so a fingerprint matches the same whether it was just computed or read back
+    /// from the catalog: a level rounding to a tie changes which peaks anchor the hashes.
+    /// </summary>
+    internal static SpectralPeak Stored(int frame, float bin, float level) =>
+        new(frame, BinCode(bin) / BinScale, (LevelCode(level) / LevelScale) + LevelFloor);
+
+    private static ushort BinCode(float bin) => (ushort)Math.Round(bin * BinScale);
+
+    private static byte LevelCode(float level) => (byte)Math.Clamp(Math.Round((level - LevelFloor) * LevelScale), 0, 255);
 
     /// <summary>Reads <see cref="ToBytes"/> output; throws <see cref="FormatException"/> on corrupt data.</summary>
     public static AudioFingerprint FromBytes(ReadOnlySpan<byte> data)

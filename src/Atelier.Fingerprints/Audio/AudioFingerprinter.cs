@@ -185,7 +185,7 @@ public static class AudioFingerprinter
         var c = s[row + b + 1];
         var denominator = a - (2 * v) + c;
         var delta = denominator < 0 ? 0.5f * (a - c) / denominator : 0;
-        peaks.Add(new SpectralPeak(t, b + Math.Clamp(delta, -0.5f, 0.5f), v));
+        peaks.Add(AudioFingerprint.Stored(t, b + Math.Clamp(delta, -0.5f, 0.5f), v));
     }
 
     /// <summary>The maximum of each cell's ±<see cref="PeakBins"/> bins in the row.</summary>

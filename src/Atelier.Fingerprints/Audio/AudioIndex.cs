@@ -112,6 +112,28 @@ public sealed class AudioIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Merges every segment into one, dropping removed works. Each segment costs a query one more bucket to
+    /// read for every key it looks up, and segments grow by doubling, so an index loaded in batches is left
+    /// with several large ones: call this once loading is done. It needs memory for a second copy of the
+    /// postings while it runs, and holds the write lock.
+    /// </summary>
+    public void Optimize()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_segments.Count > 1 || _removedFrames > 0)
+            {
+                Compact();
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
     /// <summary>The works a short query (up to a minute or so) contains, best first.</summary>
     public IReadOnlyList<AudioMatch> Match(AudioFingerprint query, AudioMatchOptions? options = null)
     {

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Atelier.Fingerprints.Audio;
 
 /// <summary>
@@ -50,24 +52,139 @@ internal static class Voting
 
     private static List<AudioMatch> Search(AudioIndex index, AudioFingerprint query, bool dense, AudioMatchOptions options)
     {
-        var hits = Collect(index, query.Peaks, dense);
-        var votes = new Dictionary<long, int>(Math.Min(hits.Count, 1 << 20));
-        foreach (var h in hits)
+        var hits = new HitBuffer();
+        ulong[]? keyed = null;
+        ulong[]? scratch = null;
+        try
         {
-            var bin = (h.Tr - h.Tq) >> CoarseShift;
-            votes[bin] = votes.GetValueOrDefault(bin) + 1;
+            Collect(index, query.Peaks, dense, hits);
+            var count = hits.Count;
+            keyed = ArrayPool<ulong>.Shared.Rent(Math.Max(1, count));
+            scratch = ArrayPool<ulong>.Shared.Rent(Math.Max(1, count));
+
+            // Each hit keyed by its coarse offset bin (high 32 bits) and its place (low 32), sorted by bin; the
+            // sort is stable, so a bin's hits keep the order they were found in.
+            var items = hits.Items;
+            for (var i = 0; i < count; i++)
+            {
+                keyed[i] = ((ulong)Bin(items[i]) << 32) | (uint)i;
+            }
+
+            var sorted = SortByBin(keyed.AsSpan(0, count), scratch.AsSpan(0, count));
+            var chosen = Candidates(sorted);
+
+            var results = new List<(AudioMatch Match, AudioIndex.WorkSpan Work)>();
+            var near = new List<Hit>();
+            foreach (var bin in chosen)
+            {
+                // The hits of the bin and its two neighbours either side, in the order they were found.
+                near.Clear();
+                var from = LowerBound(sorted, bin - 2);
+                var to = LowerBound(sorted, bin + 3);
+                var places = new int[to - from];
+                for (var i = from; i < to; i++)
+                {
+                    places[i - from] = (int)(uint)sorted[i];
+                }
+
+                Array.Sort(places);
+                foreach (var place in places)
+                {
+                    near.Add(items[place]);
+                }
+
+                if (Verify(index, near, bin - (BinBias >> CoarseShift), query.FrameCount) is { } found && found.Match.Score >= options.MinScore)
+                {
+                    results.Add(found);
+                }
+            }
+
+            return
+            [
+                .. results
+                    .GroupBy(r => r.Work)
+                    .Select(g => g.MaxBy(r => r.Match.MatchedHashes).Match)
+                    .OrderByDescending(m => m.Score)
+                    .ThenByDescending(m => m.MatchedHashes)
+                    .Take(options.MaxResults),
+            ];
+        }
+        finally
+        {
+            hits.Return();
+            if (keyed is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(keyed);
+            }
+
+            if (scratch is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(scratch);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The coarse offset bin of a hit, t_orig - t_query in steps of 2^<see cref="CoarseShift"/> frames, made
+    /// non-negative (a hit near the start of the first work may have t_orig &lt; t_query) and so below 2^30.
+    /// </summary>
+    private static uint Bin(Hit h) => (uint)((h.Tr - h.Tq + BinBias) >> CoarseShift);
+
+    /// <summary>Frames added to every offset before binning; a multiple of the bin width.</summary>
+    private const long BinBias = 1L << 24;
+
+    /// <summary>
+    /// Candidate bins, best first: bins with two votes or more, ranked by their votes plus their neighbours'
+    /// (a speed change spreads a match's hits over adjacent bins), ties to the lower bin; of the best
+    /// <see cref="MaxCandidates"/>·3, those at least three bins from a better one, up to <see cref="MaxCandidates"/>.
+    /// </summary>
+    private static List<long> Candidates(ReadOnlySpan<ulong> sorted)
+    {
+        // Runs of equal bins in the sorted keys: (bin, votes).
+        var runs = new List<(long Bin, int Votes)>();
+        for (var i = 0; i < sorted.Length;)
+        {
+            var bin = (long)(sorted[i] >> 32);
+            var j = i + 1;
+            while (j < sorted.Length && (long)(sorted[j] >> 32) == bin)
+            {
+                j++;
+            }
+
+            runs.Add((bin, j - i));
+            i = j;
         }
 
-        // Candidate bins: the best-voted, counting the neighbours a speed change spreads hits into.
-        var candidates = votes
-            .Where(v => v.Value >= 2)
-            .Select(v => (Bin: v.Key, Votes: v.Value + votes.GetValueOrDefault(v.Key - 1) + votes.GetValueOrDefault(v.Key + 1)))
-            .OrderByDescending(c => c.Votes)
-            .Take(MaxCandidates * 3)
-            .ToList();
+        // The best MaxCandidates·3 by (score descending, bin ascending), kept in a min-heap of that size.
+        var keep = MaxCandidates * 3;
+        var heap = new PriorityQueue<(long Bin, int Score), (int Score, long Bin)>(keep + 1, WorstFirst.Instance);
+        for (var r = 0; r < runs.Count; r++)
+        {
+            var (bin, votes) = runs[r];
+            if (votes < 2)
+            {
+                continue;
+            }
 
+            var score = votes
+                + (r > 0 && runs[r - 1].Bin == bin - 1 ? runs[r - 1].Votes : 0)
+                + (r + 1 < runs.Count && runs[r + 1].Bin == bin + 1 ? runs[r + 1].Votes : 0);
+            heap.Enqueue((bin, score), (score, bin));
+            if (heap.Count > keep)
+            {
+                heap.Dequeue();
+            }
+        }
+
+        var ranked = new List<(long Bin, int Score)>(heap.Count);
+        while (heap.TryDequeue(out var c, out _))
+        {
+            ranked.Add(c);
+        }
+
+        ranked.Reverse();
         var chosen = new List<long>();
-        foreach (var (bin, _) in candidates)
+        foreach (var (bin, _) in ranked)
         {
             if (chosen.Count < MaxCandidates && !chosen.Any(c => Math.Abs(c - bin) <= 2))
             {
@@ -75,56 +192,77 @@ internal static class Voting
             }
         }
 
-        // One pass hands every hit to the candidates whose neighbourhood holds it.
-        var near = chosen.Select(_ => new List<Hit>()).ToArray();
-        var byBin = new Dictionary<long, List<int>>();
-        for (var c = 0; c < chosen.Count; c++)
-        {
-            for (var d = -2; d <= 2; d++)
-            {
-                if (!byBin.TryGetValue(chosen[c] + d, out var list))
-                {
-                    byBin[chosen[c] + d] = list = [];
-                }
-
-                list.Add(c);
-            }
-        }
-
-        foreach (var h in hits)
-        {
-            if (byBin.TryGetValue((h.Tr - h.Tq) >> CoarseShift, out var owners))
-            {
-                foreach (var c in owners)
-                {
-                    near[c].Add(h);
-                }
-            }
-        }
-
-        var results = new List<(AudioMatch Match, AudioIndex.WorkSpan Work)>();
-        for (var c = 0; c < chosen.Count; c++)
-        {
-            if (Verify(index, near[c], chosen[c], query.FrameCount) is { } found && found.Match.Score >= options.MinScore)
-            {
-                results.Add(found);
-            }
-        }
-
-        return
-        [
-            .. results
-                .GroupBy(r => r.Work)
-                .Select(g => g.MaxBy(r => r.Match.MatchedHashes).Match)
-                .OrderByDescending(m => m.Score)
-                .ThenByDescending(m => m.MatchedHashes)
-                .Take(options.MaxResults),
-        ];
+        return chosen;
     }
 
-    private static List<Hit> Collect(AudioIndex index, ReadOnlySpan<SpectralPeak> peaks, bool dense)
+    /// <summary>Orders the heap so its root is the worst candidate: lowest score, then highest bin.</summary>
+    private sealed class WorstFirst : IComparer<(int Score, long Bin)>
     {
-        var hits = new List<Hit>();
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare((int Score, long Bin) x, (int Score, long Bin) y) =>
+            x.Score != y.Score ? x.Score.CompareTo(y.Score) : y.Bin.CompareTo(x.Bin);
+    }
+
+    /// <summary>
+    /// Stable least-significant-digit radix sort of the keys by their high 32 bits (bins are below 2^30:
+    /// two passes of 15 bits). Returns whichever of the two spans holds the result.
+    /// </summary>
+    private static Span<ulong> SortByBin(Span<ulong> keys, Span<ulong> scratch)
+    {
+        const int Bits = 15;
+        var counts = new int[1 << Bits];
+        var source = keys;
+        var target = scratch;
+        for (var shift = 32; shift < 32 + (2 * Bits); shift += Bits)
+        {
+            Array.Clear(counts);
+            foreach (var k in source)
+            {
+                counts[(int)(k >> shift) & ((1 << Bits) - 1)]++;
+            }
+
+            var total = 0;
+            for (var d = 0; d < counts.Length; d++)
+            {
+                (counts[d], total) = (total, total + counts[d]);
+            }
+
+            foreach (var k in source)
+            {
+                target[counts[(int)(k >> shift) & ((1 << Bits) - 1)]++] = k;
+            }
+
+            var swap = source;
+            source = target;
+            target = swap;
+        }
+
+        return source;
+    }
+
+    /// <summary>The first place in <paramref name="sorted"/> whose bin is at least <paramref name="bin"/>.</summary>
+    private static int LowerBound(ReadOnlySpan<ulong> sorted, long bin)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if ((long)(sorted[mid] >> 32) < bin)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static void Collect(AudioIndex index, ReadOnlySpan<SpectralPeak> peaks, bool dense, HitBuffer hits)
+    {
         var segments = index.Segments;
         Landmarks.ForQuery(peaks, dense, t =>
         {
@@ -153,8 +291,37 @@ internal static class Voting
                 }
             }
         });
+    }
 
-        return hits;
+    /// <summary>
+    /// The hits of one search in a pooled array: a dense search at a thousand hours finds a million or more,
+    /// and a fresh list of that size per query was a large share of its time.
+    /// </summary>
+    private sealed class HitBuffer
+    {
+        public Hit[] Items { get; private set; } = ArrayPool<Hit>.Shared.Rent(4096);
+
+        public int Count { get; private set; }
+
+        public void Add(Hit hit)
+        {
+            if (Count == Items.Length)
+            {
+                var bigger = ArrayPool<Hit>.Shared.Rent(Items.Length * 2);
+                Items.AsSpan(0, Count).CopyTo(bigger);
+                ArrayPool<Hit>.Shared.Return(Items);
+                Items = bigger;
+            }
+
+            Items[Count++] = hit;
+        }
+
+        public void Return()
+        {
+            ArrayPool<Hit>.Shared.Return(Items);
+            Items = [];
+            Count = 0;
+        }
     }
 
     private static (AudioMatch Match, AudioIndex.WorkSpan Work)? Verify(AudioIndex index, List<Hit> near, long bin, int queryFrames)

@@ -59,6 +59,34 @@ public sealed class AudioIndexTests
     }
 
     [Fact]
+    public void Optimize_merges_the_segments_drops_removed_works_and_keeps_every_match()
+    {
+        var fingerprints = Enumerable.Range(1, 5).Select(seed => AudioFingerprinter.Compute(Melody(seed, 30))).ToArray();
+        using var index = new AudioIndex();
+        for (var i = 0; i < fingerprints.Length; i++)
+        {
+            // One at a time: several segments.
+            index.Add($"w{i}", fingerprints[i]);
+        }
+
+        index.Remove("w1");
+        var postings = index.Postings;
+        var before = fingerprints.Select(f => index.Match(f.Slice(5, 15)).Select(m => (m.WorkId, m.OriginalStart, m.MatchedHashes)).ToArray()).ToArray();
+
+        index.Optimize();
+
+        Assert.True(index.Postings < postings, $"{index.Postings} postings after, {postings} before: the removed work's should be gone");
+        Assert.Equal(4, index.Count);
+        for (var i = 0; i < fingerprints.Length; i++)
+        {
+            Assert.Equal(before[i], index.Match(fingerprints[i].Slice(5, 15)).Select(m => (m.WorkId, m.OriginalStart, m.MatchedHashes)).ToArray());
+        }
+
+        Assert.Empty(index.Match(fingerprints[1].Slice(5, 15)));
+        Assert.Equal("w3", index.Match(fingerprints[3].Slice(5, 15))[0].WorkId);
+    }
+
+    [Fact]
     public void Remove_drops_the_work_and_replacing_keeps_one_entry()
     {
         var a = AudioFingerprinter.Compute(Melody(1, 30));
@@ -109,6 +137,9 @@ public sealed class AudioIndexTests
         Assert.Equal(fp.FrameCount, back.FrameCount);
         Assert.Equal(fp.Peaks.Length, back.Peaks.Length);
         Assert.Equal(fp.Digest(), back.Digest());
+
+        // Exact: a fingerprint read back from the catalog matches the same as the one just computed.
+        Assert.Equal(fp.Peaks.ToArray(), back.Peaks.ToArray());
         Assert.True(bytes.Length < fp.DurationSeconds * 400, $"{bytes.Length} bytes for {fp.DurationSeconds:F0} s");
         Assert.Throws<FormatException>(() => AudioFingerprint.FromBytes(bytes.AsSpan(0, bytes.Length - 2)));
         Assert.Throws<FormatException>(() => AudioFingerprint.FromBytes([.. bytes, 7]));
