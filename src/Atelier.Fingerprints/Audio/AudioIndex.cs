@@ -232,7 +232,7 @@ public sealed class AudioIndex : IDisposable
     {
         while (_segments.Count >= 2 && _segments[^1].Postings.Length * 2 >= _segments[^2].Postings.Length)
         {
-            var merged = Segment.Merge(_segments[^2], _segments[^1], Live);
+            var merged = Segment.Merge([_segments[^2], _segments[^1]], _removedFrames > 0 ? Live : null);
             _segments.RemoveRange(_segments.Count - 2, 2);
             _segments.Add(merged);
         }
@@ -240,13 +240,8 @@ public sealed class AudioIndex : IDisposable
 
     private void Compact()
     {
-        // Merging every segment into an empty one drops the removed works' postings from all of them.
-        var merged = Segment.Build([]);
-        foreach (var segment in _segments)
-        {
-            merged = Segment.Merge(merged, segment, Live);
-        }
-
+        // One merge of every segment: the postings are copied once, and removed works' ones dropped.
+        var merged = Segment.Merge(_segments, _removedFrames > 0 ? Live : null);
         _segments.Clear();
         _segments.Add(merged);
         _timeline.RemoveAll(w => w.Removed);
@@ -313,13 +308,21 @@ public sealed class AudioIndex : IDisposable
             return new Segment(bits, offsets, postings);
         }
 
-        /// <summary>Merges two segments into one sized for both, dropping postings <paramref name="keep"/> refuses.</summary>
-        public static Segment Merge(Segment a, Segment b, Func<ulong, bool> keep)
+        /// <summary>
+        /// Merges segments into one sized for them all, dropping postings <paramref name="keep"/> refuses
+        /// (none when it is null: no work has been removed).
+        /// </summary>
+        public static Segment Merge(IReadOnlyList<Segment> sources, Func<ulong, bool>? keep)
         {
-            var sources = new[] { a, b };
-            var bits = BitsFor(a.Postings.Length + b.Postings.Length);
+            var total = sources.Sum(s => (long)s.Postings.Length);
+            if (total > Array.MaxLength)
+            {
+                throw new InvalidOperationException($"an audio index segment holds at most {Array.MaxLength} postings");
+            }
+
+            var bits = BitsFor(total);
             var offsets = new int[(1 << bits) + 1];
-            var live = new bool[a.Postings.Length + b.Postings.Length];
+            var live = keep is null ? null : new bool[total];
             var count = 0;
             for (var pass = 0; pass < 2; pass++)
             {
@@ -335,14 +338,17 @@ public sealed class AudioIndex : IDisposable
                         for (var i = s.Offsets[bucket]; i < s.Offsets[bucket + 1]; i++, at++)
                         {
                             var posting = s.Postings[i];
-                            if (pass == 0)
+                            if (live is not null)
                             {
-                                live[at] = keep(posting);
-                            }
+                                if (pass == 0)
+                                {
+                                    live[at] = keep!(posting);
+                                }
 
-                            if (!live[at])
-                            {
-                                continue;
+                                if (!live[at])
+                                {
+                                    continue;
+                                }
                             }
 
                             var top31 = (top16 << ExtensionBits) | (posting & ((1UL << ExtensionBits) - 1));

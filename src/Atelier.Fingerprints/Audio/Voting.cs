@@ -52,7 +52,7 @@ internal static class Voting
 
     private static List<AudioMatch> Search(AudioIndex index, AudioFingerprint query, bool dense, AudioMatchOptions options)
     {
-        var hits = new HitBuffer();
+        var hits = new PooledBuffer<Hit>();
         ulong[]? keyed = null;
         ulong[]? scratch = null;
         try
@@ -140,40 +140,28 @@ internal static class Voting
     /// </summary>
     private static List<long> Candidates(ReadOnlySpan<ulong> sorted)
     {
-        // Runs of equal bins in the sorted keys: (bin, votes).
-        var runs = new List<(long Bin, int Votes)>();
-        for (var i = 0; i < sorted.Length;)
-        {
-            var bin = (long)(sorted[i] >> 32);
-            var j = i + 1;
-            while (j < sorted.Length && (long)(sorted[j] >> 32) == bin)
-            {
-                j++;
-            }
-
-            runs.Add((bin, j - i));
-            i = j;
-        }
-
-        // The best MaxCandidates·3 by (score descending, bin ascending), kept in a min-heap of that size.
+        // The runs of equal bins in the sorted keys, walked with the one before and the one after in view.
         var keep = MaxCandidates * 3;
         var heap = new PriorityQueue<(long Bin, int Score), (int Score, long Bin)>(keep + 1, WorstFirst.Instance);
-        for (var r = 0; r < runs.Count; r++)
+        (long Bin, int Votes) previous = (long.MinValue, 0);
+        var current = NextRun(sorted, 0);
+        while (current.Votes > 0)
         {
-            var (bin, votes) = runs[r];
-            if (votes < 2)
+            var next = NextRun(sorted, current.End);
+            if (current.Votes >= 2)
             {
-                continue;
+                var score = current.Votes
+                    + (previous.Bin == current.Bin - 1 ? previous.Votes : 0)
+                    + (next.Votes > 0 && next.Bin == current.Bin + 1 ? next.Votes : 0);
+                heap.Enqueue((current.Bin, score), (score, current.Bin));
+                if (heap.Count > keep)
+                {
+                    heap.Dequeue();
+                }
             }
 
-            var score = votes
-                + (r > 0 && runs[r - 1].Bin == bin - 1 ? runs[r - 1].Votes : 0)
-                + (r + 1 < runs.Count && runs[r + 1].Bin == bin + 1 ? runs[r + 1].Votes : 0);
-            heap.Enqueue((bin, score), (score, bin));
-            if (heap.Count > keep)
-            {
-                heap.Dequeue();
-            }
+            previous = (current.Bin, current.Votes);
+            current = next;
         }
 
         var ranked = new List<(long Bin, int Score)>(heap.Count);
@@ -193,6 +181,24 @@ internal static class Voting
         }
 
         return chosen;
+    }
+
+    /// <summary>The run of equal bins starting at <paramref name="start"/>: its bin, length and end (no votes past the end).</summary>
+    private static (long Bin, int Votes, int End) NextRun(ReadOnlySpan<ulong> sorted, int start)
+    {
+        if (start >= sorted.Length)
+        {
+            return (0, 0, start);
+        }
+
+        var bin = sorted[start] >> 32;
+        var end = start + 1;
+        while (end < sorted.Length && sorted[end] >> 32 == bin)
+        {
+            end++;
+        }
+
+        return ((long)bin, end - start, end);
     }
 
     /// <summary>Orders the heap so its root is the worst candidate: lowest score, then highest bin.</summary>
@@ -261,64 +267,119 @@ internal static class Voting
         return lo;
     }
 
-    private static void Collect(AudioIndex index, ReadOnlySpan<SpectralPeak> peaks, bool dense, HitBuffer hits)
+    /// <summary>
+    /// Looks up every probe of the query in every segment. At a thousand hours a probe's bucket is almost
+    /// never in cache, so the probes go in chunks: first every bucket's bounds, then the first posting of
+    /// each, loads that do not wait on one another and so overlap, then the scans, which find their data
+    /// loaded. Hits come out in probe order, then segment, then posting, as a plain loop would give them.
+    /// </summary>
+    private static void Collect(AudioIndex index, ReadOnlySpan<SpectralPeak> peaks, bool dense, PooledBuffer<Hit> hits)
     {
         var segments = index.Segments;
-        Landmarks.ForQuery(peaks, dense, t =>
+        var probes = new PooledBuffer<Landmarks.Triplet>();
+        try
         {
-            var f1 = (int)MathF.Round(t.F1);
-            var dtMin = ((1 - MaxSpeedChange) * t.Dt13) - 1;
-            var dtMax = ((1 + MaxSpeedChange) * t.Dt13) + 1;
-            foreach (var segment in segments)
+            Landmarks.ForQuery(peaks, dense, probes.Add);
+            Lookup(segments, probes.Items.AsSpan(0, probes.Count), hits);
+        }
+        finally
+        {
+            probes.Return();
+        }
+    }
+
+    private static void Lookup(IReadOnlyList<AudioIndex.Segment> segments, ReadOnlySpan<Landmarks.Triplet> probeSpan, PooledBuffer<Hit> hits)
+    {
+        const int Chunk = 64;
+        var bounds = new int[segments.Count * Chunk * 2];
+        for (var c = 0; c < probeSpan.Length; c += Chunk)
+        {
+            var chunk = probeSpan.Slice(c, Math.Min(Chunk, probeSpan.Length - c));
+            ulong touched = 0;
+            for (var s = 0; s < segments.Count; s++)
             {
-                var tag = segment.Tag(t.Key);
-                var mask = segment.TagMask;
-                foreach (var posting in segment.BucketOf(t.Key))
+                var offsets = segments[s].Offsets;
+                var shift = 64 - segments[s].Bits;
+                var at = s * Chunk * 2;
+                for (var j = 0; j < chunk.Length; j++)
                 {
-                    if ((posting & mask) != tag)
-                    {
-                        continue;
-                    }
+                    var b = (int)(chunk[j].Key >> shift);
+                    bounds[at + (2 * j)] = offsets[b];
+                    bounds[at + (2 * j) + 1] = offsets[b + 1];
+                }
 
-                    var shift = f1 - (int)((posting >> 22) & 0xFF);
-                    var dt = (int)((posting >> 15) & 0x7F);
-                    if (shift < -MaxShiftBins || shift > MaxShiftBins || dt < dtMin || dt > dtMax)
+                var postings = segments[s].Postings;
+                for (var j = 0; j < chunk.Length; j++)
+                {
+                    var first = bounds[at + (2 * j)];
+                    if (first < bounds[at + (2 * j) + 1])
                     {
-                        continue;
+                        touched ^= postings[first];
                     }
-
-                    hits.Add(new Hit(t.T1, (long)(posting >> 30), (short)shift, (byte)t.Dt13, (byte)dt));
                 }
             }
-        });
+
+            GC.KeepAlive(touched);
+            for (var j = 0; j < chunk.Length; j++)
+            {
+                var t = chunk[j];
+                var f1 = (int)MathF.Round(t.F1);
+                var dtMin = ((1 - MaxSpeedChange) * t.Dt13) - 1;
+                var dtMax = ((1 + MaxSpeedChange) * t.Dt13) + 1;
+                for (var s = 0; s < segments.Count; s++)
+                {
+                    var segment = segments[s];
+                    var tag = segment.Tag(t.Key);
+                    var mask = segment.TagMask;
+                    var at = (s * Chunk * 2) + (2 * j);
+                    foreach (var posting in segment.Postings.AsSpan(bounds[at], bounds[at + 1] - bounds[at]))
+                    {
+                        if ((posting & mask) != tag)
+                        {
+                            continue;
+                        }
+
+                        var pitchShift = f1 - (int)((posting >> 22) & 0xFF);
+                        var dt = (int)((posting >> 15) & 0x7F);
+                        if (pitchShift < -MaxShiftBins || pitchShift > MaxShiftBins || dt < dtMin || dt > dtMax)
+                        {
+                            continue;
+                        }
+
+                        hits.Add(new Hit(t.T1, (long)(posting >> 30), (short)pitchShift, (byte)t.Dt13, (byte)dt));
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>
-    /// The hits of one search in a pooled array: a dense search at a thousand hours finds a million or more,
-    /// and a fresh list of that size per query was a large share of its time.
+    /// A growing list in pooled arrays, for the probes and hits of one search: a dense search at a thousand
+    /// hours makes hundreds of thousands of probes and finds a million hits or more, and fresh arrays of that
+    /// size per query cost the kernel more in zeroed pages than the search itself.
     /// </summary>
-    private sealed class HitBuffer
+    private sealed class PooledBuffer<T>
     {
-        public Hit[] Items { get; private set; } = ArrayPool<Hit>.Shared.Rent(4096);
+        public T[] Items { get; private set; } = ArrayPool<T>.Shared.Rent(4096);
 
         public int Count { get; private set; }
 
-        public void Add(Hit hit)
+        public void Add(T item)
         {
             if (Count == Items.Length)
             {
-                var bigger = ArrayPool<Hit>.Shared.Rent(Items.Length * 2);
+                var bigger = ArrayPool<T>.Shared.Rent(Items.Length * 2);
                 Items.AsSpan(0, Count).CopyTo(bigger);
-                ArrayPool<Hit>.Shared.Return(Items);
+                ArrayPool<T>.Shared.Return(Items);
                 Items = bigger;
             }
 
-            Items[Count++] = hit;
+            Items[Count++] = item;
         }
 
         public void Return()
         {
-            ArrayPool<Hit>.Shared.Return(Items);
+            ArrayPool<T>.Shared.Return(Items);
             Items = [];
             Count = 0;
         }
