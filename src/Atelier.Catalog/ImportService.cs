@@ -3,6 +3,7 @@ using Atelier.Catalog.Matching;
 using Atelier.Catalog.Registration;
 using Atelier.Core;
 using Atelier.Media;
+using Atelier.Media.Audio;
 
 namespace Atelier.Catalog;
 
@@ -22,40 +23,52 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
     public Task<StagedContent> StageAsync(Stream content, long maxBytes, CancellationToken ct = default) =>
         staging.StageAsync(content, maxBytes, ct);
 
+    /// <summary>Files <see cref="ImportManyAsync"/> stages and inspects before it stores any of them, so their audio can share ffmpeg runs.</summary>
+    public const int ImportGroup = 8;
+
     /// <summary>Imports one local file. Never throws for a bad file: the outcome carries the reason.</summary>
     public async Task<ImportOutcome> ImportFileAsync(string path, ImportRequest request, long maxBytes, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        StagedContent staged;
+        var (staged, failure) = await StageFileAsync(path, maxBytes, ct).ConfigureAwait(false);
+        if (staged is null)
+        {
+            return failure!;
+        }
+
+        await using (staged.ConfigureAwait(false))
+        {
+            var outcome = await ImportStagedAsync(staged, Path.GetFileName(path), request, null, ct).ConfigureAwait(false);
+            return outcome with { Path = path };
+        }
+    }
+
+    /// <summary>Copies a local file into staging, hashing it; a file that cannot be read comes back as a failed outcome.</summary>
+    private async Task<(StagedContent? Staged, ImportOutcome? Failure)> StageFileAsync(string path, long maxBytes, CancellationToken ct)
+    {
         try
         {
             var info = new FileInfo(path);
             if (info.Length > maxBytes)
             {
-                return ImportOutcome.Failed(path, $"file is {info.Length} bytes, over the limit of {maxBytes} bytes");
+                return (null, ImportOutcome.Failed(path, $"file is {info.Length} bytes, over the limit of {maxBytes} bytes"));
             }
 
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await using (stream.ConfigureAwait(false))
             {
-                staged = await staging.StageAsync(stream, maxBytes, ct).ConfigureAwait(false);
+                return (await staging.StageAsync(stream, maxBytes, ct).ConfigureAwait(false), null);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BlobTooLargeException)
         {
-            return ImportOutcome.Failed(path, ex switch
+            return (null, ImportOutcome.Failed(path, ex switch
             {
                 FileNotFoundException => "unreadable: the file does not exist or is a broken link",
                 UnauthorizedAccessException => "unreadable: permission denied",
                 BlobTooLargeException tooLarge => $"file is over the limit of {tooLarge.Limit} bytes",
                 _ => "unreadable: " + ex.Message,
-            });
-        }
-
-        await using (staged.ConfigureAwait(false))
-        {
-            var outcome = await ImportStagedAsync(staged, Path.GetFileName(path), request, ct).ConfigureAwait(false);
-            return outcome with { Path = path };
+            }));
         }
     }
 
@@ -63,7 +76,14 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
     /// Finishes an import from staged content: duplicate check, inspection, storage and the catalog row.
     /// Throws <see cref="CatalogValidationException"/> for invalid request metadata.
     /// </summary>
-    public async Task<ImportOutcome> ImportStagedAsync(StagedContent staged, string originalFileName, ImportRequest request, CancellationToken ct = default)
+    public Task<ImportOutcome> ImportStagedAsync(StagedContent staged, string originalFileName, ImportRequest request, CancellationToken ct = default) =>
+        ImportStagedAsync(staged, originalFileName, request, null, ct);
+
+    /// <summary>
+    /// <see cref="ImportStagedAsync(StagedContent, string, ImportRequest, CancellationToken)"/>, with the file's
+    /// inspection and decoded audio when <see cref="ImportManyAsync"/> did them for its group.
+    /// </summary>
+    private async Task<ImportOutcome> ImportStagedAsync(StagedContent staged, string originalFileName, ImportRequest request, Prepared? prepared, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(staged);
         ArgumentNullException.ThrowIfNull(request);
@@ -81,8 +101,8 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
         MediaInspection inspection;
         try
         {
-            inspection = await inspector.InspectAsync(staged.Path, fileName, ct).ConfigureAwait(false);
-            prints = await fingerprints.ComputeAsync(staged.Path, fileName, inspection, ct).ConfigureAwait(false);
+            inspection = prepared?.Inspection ?? await inspector.InspectAsync(staged.Path, fileName, ct).ConfigureAwait(false);
+            prints = await fingerprints.ComputeAsync(staged.Path, fileName, inspection, ct, prepared?.Audio).ConfigureAwait(false);
         }
         catch (MediaException ex)
         {
@@ -212,32 +232,72 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
     /// it; the waits overlap with the next files, so a batch costs a few checkpoints, not one per file.
     /// Outcomes come back in input order.
     /// </summary>
+    /// <remarks>
+    /// Files go in groups of <see cref="ImportGroup"/>: all staged and inspected first, so the group's short
+    /// recordings are decoded by one ffmpeg (<see cref="FingerprintService.DecodeAudioAsync"/>), then each
+    /// stored in turn exactly as <see cref="ImportFileAsync"/> would.
+    /// </remarks>
     public async IAsyncEnumerable<ImportOutcome> ImportManyAsync(IReadOnlyList<string> files, ImportRequest request, long maxBytes, bool waitForRegistration = true, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(request);
         var awaiting = new Queue<Task<ImportOutcome>>();
-        foreach (var file in files)
+        foreach (var group in files.Chunk(ImportGroup))
         {
             ct.ThrowIfCancellationRequested();
-            ImportOutcome outcome;
+            var staged = new (StagedContent? Staged, ImportOutcome? Failure)[group.Length];
             try
             {
-                outcome = await ImportFileAsync(file, request, maxBytes, ct).ConfigureAwait(false);
-            }
-            catch (CatalogValidationException ex)
-            {
-                outcome = ImportOutcome.Failed(file, ex.Message);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                // A store that fails for one file (full disk, lost connection) is reported per file;
-                // the batch goes on and the summary's exit code says some items failed.
-                outcome = ImportOutcome.Failed(file, "could not store: " + ex.Message);
-            }
+                for (var i = 0; i < group.Length; i++)
+                {
+                    staged[i] = await StageFileAsync(group[i], maxBytes, ct).ConfigureAwait(false);
+                }
 
-            awaiting.Enqueue(waitForRegistration ? WaitForRegistrationAsync(outcome, ct) : Task.FromResult(outcome));
-            while (awaiting.Count > 0 && (awaiting.Peek().IsCompleted || awaiting.Count > MaxAwaitingCheckpoint))
+                var prepared = await PrepareAsync(group, staged, ct).ConfigureAwait(false);
+                for (var i = 0; i < group.Length; i++)
+                {
+                    ImportOutcome outcome;
+                    try
+                    {
+                        outcome = staged[i].Staged is { } content
+                            ? await ImportStagedAsync(content, Path.GetFileName(group[i]), request, prepared[i], ct).ConfigureAwait(false) with { Path = group[i] }
+                            : staged[i].Failure!;
+                    }
+                    catch (CatalogValidationException ex)
+                    {
+                        outcome = ImportOutcome.Failed(group[i], ex.Message);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+                    {
+                        // A store that fails for one file (full disk, lost connection) is reported per file;
+                        // the batch goes on and the summary's exit code says some items failed.
+                        outcome = ImportOutcome.Failed(group[i], "could not store: " + ex.Message);
+                    }
+                    finally
+                    {
+                        if (staged[i].Staged is { } done)
+                        {
+                            await done.DisposeAsync().ConfigureAwait(false);
+                            staged[i].Staged = null;
+                        }
+                    }
+
+                    awaiting.Enqueue(waitForRegistration ? WaitForRegistrationAsync(outcome, ct) : Task.FromResult(outcome));
+                    while (awaiting.Count > 0 && (awaiting.Peek().IsCompleted || awaiting.Count > MaxAwaitingCheckpoint))
+                    {
+                        yield return await awaiting.Dequeue().ConfigureAwait(false);
+                    }
+                }
+            }
+            finally
             {
-                yield return await awaiting.Dequeue().ConfigureAwait(false);
+                foreach (var (content, _) in staged)
+                {
+                    if (content is not null)
+                    {
+                        await content.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
             }
         }
 
@@ -246,4 +306,48 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
             yield return await awaiting.Dequeue().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Inspects the group's new files and decodes their short recordings together. Anything that goes wrong
+    /// here leaves the file unprepared: its own import then inspects and decodes it alone and reports why.
+    /// </summary>
+    private async Task<Prepared?[]> PrepareAsync(string[] group, (StagedContent? Staged, ImportOutcome? Failure)[] staged, CancellationToken ct)
+    {
+        var prepared = new Prepared?[group.Length];
+        var inspected = new List<(int Index, string Path, MediaInspection Inspection)>();
+        for (var i = 0; i < group.Length; i++)
+        {
+            if (staged[i].Staged is not { } content)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await catalog.FindBySha256Async(content.Sha256, ct).ConfigureAwait(false) is not null)
+                {
+                    continue;
+                }
+
+                var inspection = await inspector.InspectAsync(content.Path, CatalogRules.SafeFileName(Path.GetFileName(group[i])), ct).ConfigureAwait(false);
+                prepared[i] = new Prepared(inspection, null);
+                inspected.Add((i, content.Path, inspection));
+            }
+            catch (Exception ex) when (ex is MediaException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                prepared[i] = null;
+            }
+        }
+
+        var audio = await fingerprints.DecodeAudioAsync([.. inspected.Select(x => (x.Path, x.Inspection))], ct).ConfigureAwait(false);
+        for (var k = 0; k < inspected.Count; k++)
+        {
+            prepared[inspected[k].Index] = prepared[inspected[k].Index]! with { Audio = audio[k] };
+        }
+
+        return prepared;
+    }
+
+    /// <summary>What <see cref="PrepareAsync"/> did for one file ahead of its import.</summary>
+    private sealed record Prepared(MediaInspection Inspection, AudioDecodeResult? Audio);
 }

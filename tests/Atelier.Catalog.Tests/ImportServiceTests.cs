@@ -54,6 +54,52 @@ public class ImportServiceTests
     }
 
     [Fact]
+    public async Task ImportMany_recordings_decoded_together_are_fingerprinted_as_each_alone_and_a_bad_one_fails_alone()
+    {
+        AudioFixtures.RequireFfmpeg();
+        await using var t = await TestRuntime.CreateAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var src = t.Dir.Combine("songs");
+        Directory.CreateDirectory(src);
+        var wav = t.Dir.Combine("source.wav");
+        AudioFixtures.WriteWav(wav, AudioFixtures.Music(3, 30));
+        await AudioFixtures.ExcerptAsync(wav, Path.Combine(src, "a song.ogg"), 0, 9);
+        await AudioFixtures.ExcerptAsync(wav, Path.Combine(src, "曲 2.mp3"), 10, 9);
+        await AudioFixtures.ExcerptAsync(wav, Path.Combine(src, "c, 'third' [take 1].flac"), 20, 9);
+        await File.WriteAllBytesAsync(Path.Combine(src, "b-broken.mp3"), [0xFF, 0xFB, 0x90, 0x00, .. Enumerable.Range(0, 4000).Select(i => (byte)((i * 7919) % 251))], ct);
+
+        var (files, _) = ImportService.ExpandPaths([src]);
+        var outcomes = new List<ImportOutcome>();
+        await foreach (var o in t.Runtime.Import.ImportManyAsync(files, Request, 1 << 30, ct: ct))
+        {
+            outcomes.Add(o);
+        }
+
+        Assert.Equal(files, outcomes.Select(o => o.Path));
+        var broken = outcomes.Single(o => Path.GetFileName(o.Path) == "b-broken.mp3");
+        Assert.Equal(ImportStatus.Failed, broken.Status);
+        var imported = outcomes.Where(o => o != broken).ToList();
+        Assert.All(imported, o => Assert.Equal(ImportStatus.Imported, o.Status));
+
+        // What the catalog stored for each is what fingerprinting that file alone gives.
+        var stored = new Dictionary<string, byte[]>();
+        await foreach (var fp in t.Runtime.Catalog.ListFingerprintsAsync(Atelier.Catalog.Matching.FingerprintService.AudioAlgorithm, ct))
+        {
+            stored[fp.WorkId] = fp.Data;
+        }
+
+        var media = new Atelier.Media.MediaOptions();
+        var alone = new Atelier.Catalog.Matching.FingerprintService(media);
+        foreach (var o in imported)
+        {
+            var name = Path.GetFileName(o.Path);
+            var inspection = await new Atelier.Media.MediaInspector(media).InspectAsync(o.Path, name, ct);
+            var single = await alone.ComputeAsync(o.Path, name, inspection, ct);
+            Assert.Equal(single.Audio!.ToBytes(), stored[o.WorkId!]);
+        }
+    }
+
+    [Fact]
     public async Task ImportFile_sameContentTwice_reportsDuplicateWithExistingId()
     {
         await using var t = await TestRuntime.CreateAsync();

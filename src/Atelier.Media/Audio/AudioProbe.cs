@@ -121,6 +121,23 @@ public static class AudioProbe
         return (mediaType, metadata);
     }
 
+    /// <summary>
+    /// The ffmpeg demuxer that reads a file of this metadata's container (the inverse of <see cref="Container"/>),
+    /// or null where the container name stands for more than one ("wav" also covers w64).
+    /// </summary>
+    public static string? Demuxer(AudioMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return metadata.Container switch
+        {
+            "mp4" => "mov",
+            "webm" or "matroska" => "matroska",
+            "wavpack" => "wv",
+            "wav" or null => null,
+            var name => name,
+        };
+    }
+
     /// <summary>ffprobe's demuxer name to our container name and IANA media type (x- types where none is registered).</summary>
     private static (string Container, string MediaType) Container(string formatName, string? extensionHint)
     {
