@@ -280,13 +280,48 @@ internal static class Voting
         try
         {
             Landmarks.ForQuery(peaks, dense, probes.Add);
-            Lookup(segments, probes.Items.AsSpan(0, probes.Count), hits);
+            var count = probes.Count;
+            var parts = count >= ParallelProbes ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1;
+            if (parts == 1)
+            {
+                Lookup(segments, probes.Items.AsSpan(0, count), hits);
+                return;
+            }
+
+            // A dense search at a thousand hours spends most of its time waiting on memory: shares of the
+            // probes on several cores answer sooner. Each share's hits are appended in probe order.
+            var items = probes.Items;
+            var shares = new PooledBuffer<Hit>[parts];
+            try
+            {
+                Parallel.For(0, parts, p =>
+                {
+                    shares[p] = new PooledBuffer<Hit>();
+                    var from = (int)((long)count * p / parts);
+                    var to = (int)((long)count * (p + 1) / parts);
+                    Lookup(segments, items.AsSpan(from, to - from), shares[p]);
+                });
+                foreach (var share in shares)
+                {
+                    hits.AddRange(share.Items.AsSpan(0, share.Count));
+                }
+            }
+            finally
+            {
+                foreach (var share in shares)
+                {
+                    share?.Return();
+                }
+            }
         }
         finally
         {
             probes.Return();
         }
     }
+
+    /// <summary>Probes from which a search looks its keys up on several cores (a dense pass over a few seconds or more).</summary>
+    private const int ParallelProbes = 16_384;
 
     private static void Lookup(IReadOnlyList<AudioIndex.Segment> segments, ReadOnlySpan<Landmarks.Triplet> probeSpan, PooledBuffer<Hit> hits)
     {
@@ -375,6 +410,20 @@ internal static class Voting
             }
 
             Items[Count++] = item;
+        }
+
+        public void AddRange(ReadOnlySpan<T> items)
+        {
+            if (Count + items.Length > Items.Length)
+            {
+                var bigger = ArrayPool<T>.Shared.Rent(Math.Max(Items.Length * 2, Count + items.Length));
+                Items.AsSpan(0, Count).CopyTo(bigger);
+                ArrayPool<T>.Shared.Return(Items);
+                Items = bigger;
+            }
+
+            items.CopyTo(Items.AsSpan(Count));
+            Count += items.Length;
         }
 
         public void Return()
