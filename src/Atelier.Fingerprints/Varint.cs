@@ -21,7 +21,38 @@ internal static class Varint
         return offset;
     }
 
-    /// <summary>Reads a varint this process wrote (no checks: use a checked reader for stored bytes).</summary>
+    /// <summary>
+    /// Reads a varint from stored bytes, checked: <see cref="VarintStatus.Truncated"/> when the bytes end inside
+    /// it, <see cref="VarintStatus.Overlong"/> when it runs past five bytes or past 32 bits. Callers turn the
+    /// status into their format's own error.
+    /// </summary>
+    public static VarintStatus TryRead(ReadOnlySpan<byte> buffer, ref int offset, out uint value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 7 * MaxBytes; shift += 7)
+        {
+            if (offset >= buffer.Length)
+            {
+                return VarintStatus.Truncated;
+            }
+
+            var b = buffer[offset++];
+            if (shift == 28 && (b & 0x7F) > 0x0F)
+            {
+                return VarintStatus.Overlong;
+            }
+
+            value |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return VarintStatus.Ok;
+            }
+        }
+
+        return VarintStatus.Overlong;
+    }
+
+    /// <summary>Reads a varint this process wrote (no checks: use <see cref="TryRead"/> for stored bytes).</summary>
     public static uint Read(ReadOnlySpan<byte> buffer, ref int offset)
     {
         uint value = 0;
@@ -35,4 +66,12 @@ internal static class Varint
             }
         }
     }
+}
+
+/// <summary>The outcome of <see cref="Varint.TryRead"/>.</summary>
+internal enum VarintStatus
+{
+    Ok,
+    Truncated,
+    Overlong,
 }

@@ -166,24 +166,10 @@ public sealed class AudioFingerprint
         return lo;
     }
 
-    private static uint ReadVarint(ReadOnlySpan<byte> data, ref int offset)
+    private static uint ReadVarint(ReadOnlySpan<byte> data, ref int offset) => Varint.TryRead(data, ref offset, out var value) switch
     {
-        uint value = 0;
-        for (var shift = 0; shift < 35; shift += 7)
-        {
-            if (offset >= data.Length)
-            {
-                throw new FormatException("corrupt audio fingerprint (truncated varint)");
-            }
-
-            var b = data[offset++];
-            value |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-
-        throw new FormatException("corrupt audio fingerprint (varint too long)");
-    }
+        VarintStatus.Ok => value,
+        VarintStatus.Truncated => throw new FormatException("corrupt audio fingerprint (truncated varint)"),
+        _ => throw new FormatException("corrupt audio fingerprint (varint too long)"),
+    };
 }

@@ -265,23 +265,13 @@ public sealed class TextFingerprintSet
         /// <summary>A varint in [0, <paramref name="max"/>].</summary>
         public int Int(int max, string what)
         {
-            ulong value = 0;
-            for (var shift = 0; ; shift += 7)
+            var value = Varint.TryRead(_data, ref _offset, out var v) switch
             {
-                if (shift > 28)
-                {
-                    throw new InvalidDataException($"text fingerprint set has an overlong number ({what})");
-                }
-
-                var b = Byte();
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    break;
-                }
-            }
-
-            if (value > (ulong)Math.Max(max, 0))
+                VarintStatus.Ok => v,
+                VarintStatus.Truncated => throw new InvalidDataException("text fingerprint set is truncated"),
+                _ => throw new InvalidDataException($"text fingerprint set has an overlong number ({what})"),
+            };
+            if (value > (uint)Math.Max(max, 0))
             {
                 throw new InvalidDataException($"text fingerprint set has an out-of-range {what} ({value}, at most {max})");
             }
