@@ -60,34 +60,44 @@ public static class AudioFixtures
     /// <summary>Seconds of digital silence.</summary>
     public static float[] Silence(double seconds) => new float[(int)(seconds * SampleRate)];
 
-    /// <summary>Writes 16-bit mono PCM WAV at <see cref="SampleRate"/>.</summary>
-    public static void WriteWav(string path, params float[][] parts)
+    /// <summary>Writes the parts one after another as 16-bit mono PCM WAV at <see cref="SampleRate"/>.</summary>
+    public static void WriteWav(string path, params float[][] parts) =>
+        WriteWav(path, parts.SelectMany(p => p).ToArray(), SampleRate);
+
+    /// <summary>Writes mono samples as a WAV file: 16-bit PCM (clipped, rounded) or 32-bit float.</summary>
+    public static void WriteWav(string path, ReadOnlySpan<float> samples, int sampleRate, bool float32 = false)
     {
-        var count = parts.Sum(p => p.Length);
-        var bytes = new byte[44 + (count * 2)];
-        "RIFF"u8.CopyTo(bytes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 36 + (count * 2));
-        "WAVEfmt "u8.CopyTo(bytes.AsSpan(8));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 16);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(20), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(22), 1);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), SampleRate);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(28), SampleRate * 2);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(32), 2);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(34), 16);
-        "data"u8.CopyTo(bytes.AsSpan(36));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(40), count * 2);
-        var at = 44;
-        foreach (var part in parts)
+        var bytesPerSample = float32 ? 4 : 2;
+        var dataBytes = samples.Length * bytesPerSample;
+        var buffer = new byte[44 + dataBytes];
+        var span = buffer.AsSpan();
+        System.Text.Encoding.ASCII.GetBytes("RIFF", span);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], 36 + dataBytes);
+        System.Text.Encoding.ASCII.GetBytes("WAVEfmt ", span[8..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[16..], 16);
+        BinaryPrimitives.WriteInt16LittleEndian(span[20..], (short)(float32 ? 3 : 1));
+        BinaryPrimitives.WriteInt16LittleEndian(span[22..], 1);
+        BinaryPrimitives.WriteInt32LittleEndian(span[24..], sampleRate);
+        BinaryPrimitives.WriteInt32LittleEndian(span[28..], sampleRate * bytesPerSample);
+        BinaryPrimitives.WriteInt16LittleEndian(span[32..], (short)bytesPerSample);
+        BinaryPrimitives.WriteInt16LittleEndian(span[34..], (short)(bytesPerSample * 8));
+        System.Text.Encoding.ASCII.GetBytes("data", span[36..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[40..], dataBytes);
+        var data = span[44..];
+        for (var i = 0; i < samples.Length; i++)
         {
-            foreach (var s in part)
+            if (float32)
             {
-                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(at), (short)Math.Clamp(s * 32767, -32768, 32767));
-                at += 2;
+                BinaryPrimitives.WriteSingleLittleEndian(data[(i * 4)..], samples[i]);
+            }
+            else
+            {
+                var value = Math.Clamp(MathF.Round(samples[i] * 32767f), short.MinValue, short.MaxValue);
+                BinaryPrimitives.WriteInt16LittleEndian(data[(i * 2)..], (short)value);
             }
         }
 
-        File.WriteAllBytes(path, bytes);
+        File.WriteAllBytes(path, buffer);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text;
 
 namespace Atelier.Fingerprints.Tests.Audio;
 
@@ -93,41 +92,9 @@ public static class AudioTools
         return samples;
     }
 
-    /// <summary>Writes mono samples as a WAV file: 16-bit PCM (clipped, rounded) or 32-bit float.</summary>
-    public static void WriteWav(string path, ReadOnlySpan<float> samples, int sampleRate, bool float32 = false)
-    {
-        var bytesPerSample = float32 ? 4 : 2;
-        var dataBytes = samples.Length * bytesPerSample;
-        var buffer = new byte[44 + dataBytes];
-        var span = buffer.AsSpan();
-        Encoding.ASCII.GetBytes("RIFF", span);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], 36 + dataBytes);
-        Encoding.ASCII.GetBytes("WAVEfmt ", span[8..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[16..], 16);
-        BinaryPrimitives.WriteInt16LittleEndian(span[20..], (short)(float32 ? 3 : 1));
-        BinaryPrimitives.WriteInt16LittleEndian(span[22..], 1);
-        BinaryPrimitives.WriteInt32LittleEndian(span[24..], sampleRate);
-        BinaryPrimitives.WriteInt32LittleEndian(span[28..], sampleRate * bytesPerSample);
-        BinaryPrimitives.WriteInt16LittleEndian(span[32..], (short)bytesPerSample);
-        BinaryPrimitives.WriteInt16LittleEndian(span[34..], (short)(bytesPerSample * 8));
-        Encoding.ASCII.GetBytes("data", span[36..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[40..], dataBytes);
-        var data = span[44..];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            if (float32)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(data[(i * 4)..], samples[i]);
-            }
-            else
-            {
-                var value = Math.Clamp(MathF.Round(samples[i] * 32767f), short.MinValue, short.MaxValue);
-                BinaryPrimitives.WriteInt16LittleEndian(data[(i * 2)..], (short)value);
-            }
-        }
-
-        File.WriteAllBytes(path, buffer);
-    }
+    /// <summary>Writes mono samples as a WAV file (see <see cref="Atelier.Testing.AudioFixtures.WriteWav(string, ReadOnlySpan{float}, int, bool)"/>).</summary>
+    public static void WriteWav(string path, ReadOnlySpan<float> samples, int sampleRate, bool float32 = false) =>
+        Atelier.Testing.AudioFixtures.WriteWav(path, samples, sampleRate, float32);
 
     /// <summary>Root mean square of the samples.</summary>
     public static double Rms(ReadOnlySpan<float> samples)
