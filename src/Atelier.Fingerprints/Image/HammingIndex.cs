@@ -66,39 +66,11 @@ public sealed class HammingIndex : IDisposable
     }
 
     /// <summary>Number of live entries.</summary>
-    public int Count
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _hashes.Count - _removed;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public int Count => Read(() => _hashes.Count - _removed);
 
     /// <summary>Approximate bytes held by the index (hashes, values and tables).</summary>
-    public long MemoryBytes
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                long n = _hashes.Capacity;
-                return (n * (PdqHash.Bytes + sizeof(int) + sizeof(bool))) + ((long)Substrings * ((Buckets + 1) + _indexed) * sizeof(int));
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public long MemoryBytes => Read(() =>
+        ((long)_hashes.Capacity * (PdqHash.Bytes + sizeof(int) + sizeof(bool))) + ((long)Substrings * ((Buckets + 1) + _indexed) * sizeof(int)));
 
     /// <summary>Adds a hash with its value; returns the entry's handle for <see cref="Remove"/>.</summary>
     public int Add(in PdqHash hash, int value)
@@ -223,6 +195,20 @@ public sealed class HammingIndex : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
+
+    /// <summary>Runs <paramref name="read"/> under the read lock. (Search takes it itself: its query is an <c>in</c> parameter, which a lambda cannot capture.)</summary>
+    private T Read<T>(Func<T> read)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
 
     private void SearchTables(ReadOnlySpan<PdqHash> hashes, in PdqHash query, int radius, List<HammingHit> hits)
     {
