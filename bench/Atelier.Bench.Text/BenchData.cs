@@ -54,22 +54,6 @@ public static class BenchData
         return (Read("en"), Read("zh"));
     }
 
-    private static string SharedRoot()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable("ATELIER_SHARED");
-        if (!string.IsNullOrEmpty(fromEnv))
-        {
-            return fromEnv;
-        }
-
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "global.json")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir is null
-            ? throw new DirectoryNotFoundException("cannot find the repository root (global.json); set ATELIER_SHARED")
-            : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-    }
+    private static string SharedRoot() =>
+        Atelier.Testing.SharedData.Directory ?? throw new DirectoryNotFoundException("no ../shared beside the repository; set ATELIER_SHARED to the shared data folder");
 }
