@@ -91,8 +91,9 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
         var tags = CatalogRules.NormaliseTags(request.Tags);
         CatalogRules.ValidateContributors(request.Contributors);
 
-        var existing = await catalog.FindBySha256Async(staged.Sha256, ct).ConfigureAwait(false);
-        if (existing is not null)
+        // A prepared file was looked up moments ago by PrepareAsync; a copy registered since then is caught
+        // by AddWorkAsync below, as for any concurrent writer.
+        if (prepared is null && await catalog.FindBySha256Async(staged.Sha256, ct).ConfigureAwait(false) is { } existing)
         {
             return new ImportOutcome(fileName, ImportStatus.Duplicate, existing.Id, null, existing, staged.Length);
         }
@@ -102,7 +103,7 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
         try
         {
             inspection = prepared?.Inspection ?? await inspector.InspectAsync(staged.Path, fileName, ct).ConfigureAwait(false);
-            prints = await fingerprints.ComputeAsync(staged.Path, fileName, inspection, ct, prepared?.Audio).ConfigureAwait(false);
+            prints = await fingerprints.ComputeAsync(staged.Path, fileName, inspection, prepared?.Audio, ct).ConfigureAwait(false);
         }
         catch (MediaException ex)
         {
@@ -273,14 +274,6 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
                         // the batch goes on and the summary's exit code says some items failed.
                         outcome = ImportOutcome.Failed(group[i], "could not store: " + ex.Message);
                     }
-                    finally
-                    {
-                        if (staged[i].Staged is { } done)
-                        {
-                            await done.DisposeAsync().ConfigureAwait(false);
-                            staged[i].Staged = null;
-                        }
-                    }
 
                     awaiting.Enqueue(waitForRegistration ? WaitForRegistrationAsync(outcome, ct) : Task.FromResult(outcome));
                     while (awaiting.Count > 0 && (awaiting.Peek().IsCompleted || awaiting.Count > MaxAwaitingCheckpoint))
@@ -291,6 +284,7 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
             }
             finally
             {
+                // Staged copies not taken over by the blob store are deleted once the group is done.
                 foreach (var (content, _) in staged)
                 {
                     if (content is not null)

@@ -46,12 +46,16 @@ public sealed class FingerprintService(MediaOptions media, double maxAudioSecond
     public const double BatchAudioSeconds = 15 * 60;
 
     /// <summary>The fingerprints of one file, by kind. Throws <see cref="MediaException"/> when it cannot be decoded.</summary>
+    public Task<QueryFingerprints> ComputeAsync(string path, string originalFileName, MediaInspection inspection, CancellationToken ct = default) =>
+        ComputeAsync(path, originalFileName, inspection, null, ct);
+
+    /// <summary>The fingerprints of one file, by kind, from audio already decoded. Throws <see cref="MediaException"/> when it cannot be decoded.</summary>
     /// <param name="path">The file.</param>
     /// <param name="originalFileName">Its name as the user gave it (text formats are told apart by it).</param>
     /// <param name="inspection">What <see cref="IMediaInspector"/> found.</param>
-    /// <param name="decodedAudio">For audio: the file's samples from <see cref="DecodeAudioAsync"/>, if it decoded them.</param>
+    /// <param name="decodedAudio">For audio: the file's samples from <see cref="DecodeAudioAsync"/>, if it decoded them (null: decode here).</param>
     /// <param name="ct">Cancels the work.</param>
-    public async Task<QueryFingerprints> ComputeAsync(string path, string originalFileName, MediaInspection inspection, CancellationToken ct = default, AudioDecodeResult? decodedAudio = null)
+    public async Task<QueryFingerprints> ComputeAsync(string path, string originalFileName, MediaInspection inspection, AudioDecodeResult? decodedAudio, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(inspection);
         switch (inspection.Kind)
@@ -81,7 +85,7 @@ public sealed class FingerprintService(MediaOptions media, double maxAudioSecond
 
     /// <summary>
     /// Decodes the audio files among <paramref name="files"/> that are short enough to share ffmpeg runs
-    /// (<see cref="BatchAudioSeconds"/>), for <see cref="ComputeAsync"/> to fingerprint; null for the others.
+    /// (<see cref="BatchAudioSeconds"/>), for <see cref="ComputeAsync(string, string, MediaInspection, AudioDecodeResult?, CancellationToken)"/> to fingerprint; null for the others.
     /// One ffmpeg for several recordings saves its start-up, half the CPU of decoding a song (see
     /// <see cref="AudioBatchDecoder"/>). A file that fails gets its own error, as it would alone.
     /// </summary>

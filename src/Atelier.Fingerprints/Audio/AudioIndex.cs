@@ -33,16 +33,16 @@ public sealed class AudioIndex : IDisposable
     private long _liveFrames;
 
     /// <summary>Number of works indexed.</summary>
-    public int Count => Read(() => _works.Count);
+    public int Count => _lock.Read(() => _works.Count);
 
     /// <summary>Seconds of audio indexed.</summary>
-    public double IndexedSeconds => Read(() => _liveFrames * AudioFingerprinter.HopSeconds);
+    public double IndexedSeconds => _lock.Read(() => _liveFrames * AudioFingerprinter.HopSeconds);
 
     /// <summary>Bytes the index holds in memory (postings, bucket tables and the work table).</summary>
-    public long MemoryBytes => Read(() => ((long)_timeline.Count * 64) + _segments.Sum(s => (s.Postings.Length * 8L) + (s.Offsets.Length * 4L)));
+    public long MemoryBytes => _lock.Read(() => ((long)_timeline.Count * 64) + _segments.Sum(s => (s.Postings.Length * 8L) + (s.Offsets.Length * 4L)));
 
     /// <summary>Number of postings (hashes) held, removed works' ones included until they are compacted away.</summary>
-    public long Postings => Read(() => _segments.Sum(s => (long)s.Postings.Length));
+    public long Postings => _lock.Read(() => _segments.Sum(s => (long)s.Postings.Length));
 
     /// <summary>Adds (or replaces) a work.</summary>
     public void Add(string workId, AudioFingerprint fingerprint) => AddRange([new(workId, fingerprint)]);
@@ -139,7 +139,7 @@ public sealed class AudioIndex : IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         options ??= AudioMatchOptions.Default;
-        return Read(() => Voting.Match(this, query, options));
+        return _lock.Read(() => Voting.Match(this, query, options));
     }
 
     /// <summary>
@@ -172,19 +172,6 @@ public sealed class AudioIndex : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
-
-    private T Read<T>(Func<T> read)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return read();
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
 
     internal static ulong Posting(long time, float bin, int dt13, ulong key) =>
         ((ulong)time << 30) | ((ulong)Math.Clamp((int)MathF.Round(bin), 0, 255) << 22) | ((ulong)dt13 << 15) | Extension(key);
@@ -276,11 +263,8 @@ public sealed class AudioIndex : IDisposable
         /// <summary>The posting bits below the bucket bits: equal for a key's postings.</summary>
         public ulong TagMask { get; }
 
-        public ReadOnlySpan<ulong> BucketOf(ulong key)
-        {
-            var b = (int)(key >> (64 - Bits));
-            return Postings.AsSpan(Offsets[b], Offsets[b + 1] - Offsets[b]);
-        }
+        /// <summary>The bucket of <paramref name="key"/>: its postings lie in Postings[Offsets[b]..Offsets[b + 1]].</summary>
+        public int Bucket(ulong key) => (int)(key >> (64 - Bits));
 
         public ulong Tag(ulong key) => Extension(key) & TagMask;
 

@@ -334,11 +334,10 @@ internal static class Voting
             for (var s = 0; s < segments.Count; s++)
             {
                 var offsets = segments[s].Offsets;
-                var shift = 64 - segments[s].Bits;
                 var at = s * Chunk * 2;
                 for (var j = 0; j < chunk.Length; j++)
                 {
-                    var b = (int)(chunk[j].Key >> shift);
+                    var b = segments[s].Bucket(chunk[j].Key);
                     bounds[at + (2 * j)] = offsets[b];
                     bounds[at + (2 * j) + 1] = offsets[b + 1];
                 }
@@ -401,29 +400,29 @@ internal static class Voting
 
         public void Add(T item)
         {
-            if (Count == Items.Length)
-            {
-                var bigger = ArrayPool<T>.Shared.Rent(Items.Length * 2);
-                Items.AsSpan(0, Count).CopyTo(bigger);
-                ArrayPool<T>.Shared.Return(Items);
-                Items = bigger;
-            }
-
+            Reserve(1);
             Items[Count++] = item;
         }
 
         public void AddRange(ReadOnlySpan<T> items)
         {
-            if (Count + items.Length > Items.Length)
-            {
-                var bigger = ArrayPool<T>.Shared.Rent(Math.Max(Items.Length * 2, Count + items.Length));
-                Items.AsSpan(0, Count).CopyTo(bigger);
-                ArrayPool<T>.Shared.Return(Items);
-                Items = bigger;
-            }
-
+            Reserve(items.Length);
             items.CopyTo(Items.AsSpan(Count));
             Count += items.Length;
+        }
+
+        /// <summary>Makes room for <paramref name="more"/> items, at least doubling the array.</summary>
+        private void Reserve(int more)
+        {
+            if (Count + more <= Items.Length)
+            {
+                return;
+            }
+
+            var bigger = ArrayPool<T>.Shared.Rent(Math.Max(Items.Length * 2, Count + more));
+            Items.AsSpan(0, Count).CopyTo(bigger);
+            ArrayPool<T>.Shared.Return(Items);
+            Items = bigger;
         }
 
         public void Return()

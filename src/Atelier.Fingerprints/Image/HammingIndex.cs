@@ -66,10 +66,10 @@ public sealed class HammingIndex : IDisposable
     }
 
     /// <summary>Number of live entries.</summary>
-    public int Count => Read(() => _hashes.Count - _removed);
+    public int Count => _lock.Read(() => _hashes.Count - _removed);
 
     /// <summary>Approximate bytes held by the index (hashes, values and tables).</summary>
-    public long MemoryBytes => Read(() =>
+    public long MemoryBytes => _lock.Read(() =>
         ((long)_hashes.Capacity * (PdqHash.Bytes + sizeof(int) + sizeof(bool))) + ((long)Substrings * ((Buckets + 1) + _indexed) * sizeof(int)));
 
     /// <summary>Adds a hash with its value; returns the entry's handle for <see cref="Remove"/>.</summary>
@@ -196,19 +196,6 @@ public sealed class HammingIndex : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
 
-    /// <summary>Runs <paramref name="read"/> under the read lock. (Search takes it itself: its query is an <c>in</c> parameter, which a lambda cannot capture.)</summary>
-    private T Read<T>(Func<T> read)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return read();
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
 
     private void SearchTables(ReadOnlySpan<PdqHash> hashes, in PdqHash query, int radius, List<HammingHit> hits)
     {

@@ -78,8 +78,9 @@ public static partial class AudioBatchDecoder
         return results;
     }
 
-    private static bool CanBatch(AudioDecodeRequest file) =>
-        file.Demuxer is { } demuxer && FfmpegArguments.AllowedDemuxers.Split(',').Contains(demuxer, StringComparer.Ordinal);
+    private static readonly HashSet<string> s_allowedDemuxers = [.. FfmpegArguments.AllowedDemuxers.Split(',')];
+
+    private static bool CanBatch(AudioDecodeRequest file) => file.Demuxer is { } demuxer && s_allowedDemuxers.Contains(demuxer);
 
     private static async Task<AudioDecodeResult> SingleAsync(string path, int sampleRate, double maxSeconds, MediaOptions options, CancellationToken ct)
     {
@@ -210,13 +211,7 @@ public static partial class AudioBatchDecoder
             offset += read;
         }
 
-        if (!BitConverter.IsLittleEndian)
-        {
-            var words = MemoryMarshal.Cast<float, int>(samples.AsSpan());
-            System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(words, words);
-        }
-
-        return samples;
+        return AudioDecoder.FromLittleEndian(samples);
     }
 
     /// <summary>Characters that mean nothing to ffmpeg's filter graph and option parser.</summary>

@@ -59,6 +59,18 @@ public static class AudioDecoder
         return pcm.ToSamples();
     }
 
+    /// <summary>Samples read as raw f32le bytes, put in this machine's byte order (in place; returned for chaining).</summary>
+    internal static float[] FromLittleEndian(float[] samples)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(samples.AsSpan());
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+
+        return samples;
+    }
+
     /// <summary>
     /// Collects at most a fixed number of bytes straight into a float array, growing by doubling so short files
     /// stay small. The pipe is read with blocking reads on a thread of its own: ffmpeg writes 32 KB at a time
@@ -103,16 +115,6 @@ public static class AudioDecoder
             }
         }
 
-        public float[] ToSamples()
-        {
-            var samples = _samples.AsSpan(0, _length / sizeof(float)).ToArray();
-            if (!BitConverter.IsLittleEndian)
-            {
-                var words = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(samples.AsSpan());
-                BinaryPrimitives.ReverseEndianness(words, words);
-            }
-
-            return samples;
-        }
+        public float[] ToSamples() => FromLittleEndian(_samples.AsSpan(0, _length / sizeof(float)).ToArray());
     }
 }
