@@ -125,13 +125,14 @@ internal static class TestFiles
     public static void Ffmpeg(params string[] arguments)
     {
         var ffmpeg = RequireTool("ffmpeg");
-        var start = new System.Diagnostics.ProcessStartInfo(ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new System.Diagnostics.ProcessStartInfo(ffmpeg) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[] { "-nostdin", "-hide_banner", "-v", "error", "-y" }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
 
         using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, "ffmpeg fixture failed: " + error);

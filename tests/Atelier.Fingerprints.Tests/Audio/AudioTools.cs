@@ -40,7 +40,8 @@ public static class AudioTools
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
+            // An empty input of its own: the test process's input belongs to the xunit runner.
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -49,6 +50,7 @@ public static class AudioTools
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {tool}");
+        process.StandardInput.Close();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
         using var stdout = new MemoryStream();
