@@ -37,10 +37,23 @@ public sealed class HeartbeatAttribute : BeforeAfterTestAttribute
 
         var clock = Stopwatch.StartNew();
         var period = TimeSpan.FromSeconds(IntervalSeconds);
-        var timer = new Timer(_ => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[heartbeat] still running after {clock.Elapsed.TotalSeconds:0} s")), null, period, period);
+        var timer = new Timer(_ => Beat(output, clock.Elapsed), null, period, period);
         if (!Running.TryAdd(test.UniqueID, timer))
         {
             timer.Dispose();
+        }
+    }
+
+    private static void Beat(ITestOutputHelper output, TimeSpan elapsed)
+    {
+        try
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[heartbeat] still running after {elapsed.TotalSeconds:0} s"));
+        }
+        catch (InvalidOperationException)
+        {
+            // The test is over (After stops the timer first, so this is only a guard): a throw on a timer
+            // thread would end the test process.
         }
     }
 
