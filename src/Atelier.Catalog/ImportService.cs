@@ -24,7 +24,7 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
         staging.StageAsync(content, maxBytes, ct);
 
     /// <summary>Files <see cref="ImportManyAsync"/> stages and inspects before it stores any of them, so their audio can share ffmpeg runs.</summary>
-    public const int ImportGroup = 8;
+    public const int ImportGroup = AudioBatchDecoder.MaxBatch;
 
     /// <summary>Imports one local file. Never throws for a bad file: the outcome carries the reason.</summary>
     public async Task<ImportOutcome> ImportFileAsync(string path, ImportRequest request, long maxBytes, CancellationToken ct = default)
@@ -93,9 +93,15 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
 
         // A prepared file was looked up moments ago by PrepareAsync; a copy registered since then is caught
         // by AddWorkAsync below, as for any concurrent writer.
-        if (prepared is null && await catalog.FindBySha256Async(staged.Sha256, ct).ConfigureAwait(false) is { } existing)
+        var existing = prepared is null ? await catalog.FindBySha256Async(staged.Sha256, ct).ConfigureAwait(false) : prepared.Existing;
+        if (existing is not null)
         {
             return new ImportOutcome(fileName, ImportStatus.Duplicate, existing.Id, null, existing, staged.Length);
+        }
+
+        if (prepared?.Failure is { } failure)
+        {
+            return ImportOutcome.Failed(fileName, failure);
         }
 
         QueryFingerprints prints;
@@ -243,6 +249,9 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(request);
         var awaiting = new Queue<Task<ImportOutcome>>();
+
+        // Invalid request metadata fails every file alike, so no group is inspected or decoded for it.
+        var requestValid = IsValid(request);
         foreach (var group in files.Chunk(ImportGroup))
         {
             ct.ThrowIfCancellationRequested();
@@ -254,7 +263,7 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
                     staged[i] = await StageFileAsync(group[i], maxBytes, ct).ConfigureAwait(false);
                 }
 
-                var prepared = await PrepareAsync(group, staged, ct).ConfigureAwait(false);
+                var prepared = requestValid ? await PrepareAsync(group, staged, ct).ConfigureAwait(false) : new Prepared?[group.Length];
                 for (var i = 0; i < group.Length; i++)
                 {
                     ImportOutcome outcome;
@@ -302,46 +311,71 @@ public sealed class ImportService(ICatalogStore catalog, IBlobStore blobs, IMedi
     }
 
     /// <summary>
-    /// Inspects the group's new files and decodes their short recordings together. Anything that goes wrong
-    /// here leaves the file unprepared: its own import then inspects and decodes it alone and reports why.
+    /// Looks the group's files up, inspects the new ones and decodes their short recordings together. A file
+    /// this cannot settle (a second copy within the group, a read or store error) is left unprepared: its own
+    /// import then does each step alone and reports why.
     /// </summary>
     private async Task<Prepared?[]> PrepareAsync(string[] group, (StagedContent? Staged, ImportOutcome? Failure)[] staged, CancellationToken ct)
     {
         var prepared = new Prepared?[group.Length];
-        var inspected = new List<(int Index, string Path, MediaInspection Inspection)>();
+        var inspections = new MediaInspection?[group.Length];
+        var toDecode = new List<int>();
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < group.Length; i++)
         {
-            if (staged[i].Staged is not { } content)
+            // A second copy in the group finds the first one stored by the time its own import looks.
+            if (staged[i].Staged is not { } content || !hashes.Add(content.Sha256))
             {
                 continue;
             }
 
             try
             {
-                if (await catalog.FindBySha256Async(content.Sha256, ct).ConfigureAwait(false) is not null)
+                if (await catalog.FindBySha256Async(content.Sha256, ct).ConfigureAwait(false) is { } existing)
                 {
+                    prepared[i] = new Prepared(existing, null, null, null);
                     continue;
                 }
 
-                var inspection = await inspector.InspectAsync(content.Path, CatalogRules.SafeFileName(Path.GetFileName(group[i])), ct).ConfigureAwait(false);
-                prepared[i] = new Prepared(inspection, null);
-                inspected.Add((i, content.Path, inspection));
+                inspections[i] = await inspector.InspectAsync(content.Path, CatalogRules.SafeFileName(Path.GetFileName(group[i])), ct).ConfigureAwait(false);
+                toDecode.Add(i);
             }
-            catch (Exception ex) when (ex is MediaException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            catch (MediaException ex)
             {
-                prepared[i] = null;
+                prepared[i] = new Prepared(null, ex.Message, null, null);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Left unprepared: its own import meets the same error and reports it.
             }
         }
 
-        var audio = await fingerprints.DecodeAudioAsync([.. inspected.Select(x => (x.Path, x.Inspection))], ct).ConfigureAwait(false);
-        for (var k = 0; k < inspected.Count; k++)
+        var audio = await fingerprints.DecodeAudioAsync([.. toDecode.Select(i => (staged[i].Staged!.Path, inspections[i]!))], ct).ConfigureAwait(false);
+        for (var k = 0; k < toDecode.Count; k++)
         {
-            prepared[inspected[k].Index] = prepared[inspected[k].Index]! with { Audio = audio[k] };
+            prepared[toDecode[k]] = new Prepared(null, null, inspections[toDecode[k]], audio[k]);
         }
 
         return prepared;
     }
 
-    /// <summary>What <see cref="PrepareAsync"/> did for one file ahead of its import.</summary>
-    private sealed record Prepared(MediaInspection Inspection, AudioDecodeResult? Audio);
+    private static bool IsValid(ImportRequest request)
+    {
+        try
+        {
+            CatalogRules.NormaliseTags(request.Tags);
+            CatalogRules.ValidateContributors(request.Contributors);
+            return true;
+        }
+        catch (CatalogValidationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="PrepareAsync"/> settled for one file ahead of its import: the work it already is, why
+    /// it cannot be imported, or its inspection and decoded audio.
+    /// </summary>
+    private sealed record Prepared(Work? Existing, string? Failure, MediaInspection? Inspection, AudioDecodeResult? Audio);
 }

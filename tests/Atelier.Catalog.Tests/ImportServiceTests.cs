@@ -90,10 +90,11 @@ public class ImportServiceTests
 
         var media = new Atelier.Media.MediaOptions();
         var alone = new Atelier.Catalog.Matching.FingerprintService(media);
+        var inspector = new Atelier.Media.MediaInspector(media);
         foreach (var o in imported)
         {
             var name = Path.GetFileName(o.Path);
-            var inspection = await new Atelier.Media.MediaInspector(media).InspectAsync(o.Path, name, ct);
+            var inspection = await inspector.InspectAsync(o.Path, name, ct);
             var single = await alone.ComputeAsync(o.Path, name, inspection, ct);
             Assert.Equal(single.Audio!.ToBytes(), stored[o.WorkId!]);
         }

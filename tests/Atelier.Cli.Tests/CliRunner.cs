@@ -14,13 +14,10 @@ public sealed class CliRunner(string dataDirectory)
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
         Fixtures.RunAsync("dotnet", [AtelierDll, "--data", DataDirectory, .. args], env: new Dictionary<string, string> { ["ATELIER_DB"] = "", ["ATELIER_BLOBS"] = "" });
 
-    /// <summary>
-    /// Starts `atelier` without waiting, output redirected, so a test can watch it and kill it. Its input is an
-    /// empty pipe: the test process's own input belongs to the xunit runner, which sends cancellation on it.
-    /// </summary>
+    /// <summary>Starts `atelier` without waiting, output redirected, so a test can watch it and kill it.</summary>
     public System.Diagnostics.Process Start(params string[] args)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet");
         foreach (var a in (string[])[AtelierDll, "--data", DataDirectory, .. args])
         {
             psi.ArgumentList.Add(a);
@@ -28,9 +25,7 @@ public sealed class CliRunner(string dataDirectory)
 
         psi.Environment["ATELIER_DB"] = "";
         psi.Environment["ATELIER_BLOBS"] = "";
-        var process = System.Diagnostics.Process.Start(psi)!;
-        process.StandardInput.Close();
-        return process;
+        return Fixtures.Start(psi);
     }
 
     public static List<JsonElement> JsonLines(string stdout) =>

@@ -125,14 +125,13 @@ internal static class TestFiles
     public static void Ffmpeg(params string[] arguments)
     {
         var ffmpeg = RequireTool("ffmpeg");
-        var start = new System.Diagnostics.ProcessStartInfo(ffmpeg) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new System.Diagnostics.ProcessStartInfo(ffmpeg);
         foreach (var argument in new[] { "-nostdin", "-hide_banner", "-v", "error", "-y" }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.StandardInput.Close();
+        using var process = Fixtures.Start(start);
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, "ffmpeg fixture failed: " + error);
@@ -158,7 +157,7 @@ internal static class TestFiles
     public static void MakeFifo(string path)
     {
         var mkfifo = RequireTool("mkfifo");
-        using var process = System.Diagnostics.Process.Start(mkfifo, [path]);
+        using var process = Fixtures.Start(new System.Diagnostics.ProcessStartInfo(mkfifo, [path]));
         process.WaitForExit();
         if (process.ExitCode != 0)
         {

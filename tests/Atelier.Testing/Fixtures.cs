@@ -81,15 +81,27 @@ public static class Fixtures
         }
     }
 
+    /// <summary>
+    /// Starts a process for a test, its output redirected, with an empty input of its own: the test process's
+    /// input belongs to the xunit runner, which sends cancellation on it.
+    /// </summary>
+    public static Process Start(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.UseShellExecute = false;
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {start.FileName}");
+        process.StandardInput.Close();
+        return process;
+    }
+
     /// <summary>Runs a process to completion with a time limit, capturing its output.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
     {
         var psi = new ProcessStartInfo(file)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
@@ -104,8 +116,7 @@ public static class Fixtures
             psi.Environment[k] = v;
         }
 
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
+        using var p = Start(psi);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));

@@ -54,22 +54,28 @@ public static class AudioFingerprinter
     private static readonly float[] s_window = MakeWindow();
     private static readonly BinMap s_map = new();
 
+    /// <summary>The FFT's tables, built once per thread (an instance keeps scratch, so it is not shared).</summary>
+    [ThreadStatic]
+    private static RealFft? t_fft;
+
     /// <summary>Fingerprints mono samples in -1..1 at <see cref="SampleRate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AudioFingerprint Compute(ReadOnlySpan<float> samples)
     {
         var frames = samples.Length < FrameLength ? (samples.Length > 0 ? 1 : 0) : 1 + ((samples.Length - FrameLength) / Hop);
-        var peaks = new List<SpectralPeak>(Math.Max(16, frames / 2));
         if (frames == 0)
         {
             return new AudioFingerprint(0, []);
         }
 
-        var fft = new RealFft(FrameLength);
+        var peaks = new List<SpectralPeak>(Math.Max(16, frames / 2));
+        var fft = t_fft ??= new RealFft(FrameLength);
         var frame = new float[FrameLength];
         var power = new float[(FrameLength / 2) + 1];
         var margin = PeakFrames;
-        var spectrogram = new float[(BlockFrames + (2 * margin)) * Bins];
+
+        // A block's rows run from its start less the margin to its end plus the margin, within the input.
+        var spectrogram = new float[Math.Min(frames, BlockFrames + (2 * margin)) * Bins];
         var rowMax = new float[spectrogram.Length];
         for (var blockStart = 0; blockStart < frames; blockStart += BlockFrames)
         {

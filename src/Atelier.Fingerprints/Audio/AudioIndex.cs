@@ -173,8 +173,15 @@ public sealed class AudioIndex : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
 
+    /// <summary>A posting: time from bit 30, the anchor's bin in bits 22-29, Δt13 in bits 15-21, then the key's extension.</summary>
     internal static ulong Posting(long time, float bin, int dt13, ulong key) =>
         ((ulong)time << 30) | ((ulong)Math.Clamp((int)MathF.Round(bin), 0, 255) << 22) | ((ulong)dt13 << 15) | Extension(key);
+
+    internal static long TimeOf(ulong posting) => (long)(posting >> 30);
+
+    internal static int BinOf(ulong posting) => (int)((posting >> 22) & 0xFF);
+
+    internal static int DtOf(ulong posting) => (int)((posting >> 15) & 0x7F);
 
     private static ulong Extension(ulong key) => (key >> 33) & ((1UL << ExtensionBits) - 1);
 
@@ -235,7 +242,7 @@ public sealed class AudioIndex : IDisposable
         _removedFrames = 0;
     }
 
-    private bool Live(ulong posting) => WorkAt((long)(posting >> 30)) is not null;
+    private bool Live(ulong posting) => WorkAt(TimeOf(posting)) is not null;
 
     internal sealed class WorkSpan(string id, long @base, int frames)
     {

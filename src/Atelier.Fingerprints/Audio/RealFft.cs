@@ -79,9 +79,6 @@ internal sealed class RealFft
         }
     }
 
-    /// <summary>Length of the input frame.</summary>
-    public int Length => _n;
-
     /// <summary>Writes |X[k]|² for k = 0..n/2 (n/2 + 1 values) of the real frame <paramref name="frame"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Power(ReadOnlySpan<float> frame, Span<float> power)

@@ -27,13 +27,13 @@ internal static class Voting
     /// (the default threshold). Unrelated music reached 6 at most on the dev corpus, true matches of 5 s
     /// excerpts in 0 dB noise mostly 9 or more.
     /// </summary>
-    internal const double HalfScoreInliers = 10;
+    private const double HalfScoreInliers = 10;
 
     /// <summary>
     /// The same for a transformed alignment: searching 65 speeds and 19 pitch shifts gives chance more
     /// ways to line up, and unrelated music reached 18; true speed, tempo and pitch matches had 29 or more.
     /// </summary>
-    internal const double HalfScoreInliersTransformed = 24;
+    private const double HalfScoreInliersTransformed = 24;
 
     internal readonly record struct Hit(int Tq, long Tr, short Shift, byte DtQ, byte DtR);
 
@@ -217,12 +217,13 @@ internal static class Voting
     private static Span<ulong> SortByBin(Span<ulong> keys, Span<ulong> scratch)
     {
         const int Bits = 15;
-        var counts = new int[1 << Bits];
+        var rented = ArrayPool<int>.Shared.Rent(1 << Bits);
+        var counts = rented.AsSpan(0, 1 << Bits);
         var source = keys;
         var target = scratch;
         for (var shift = 32; shift < 32 + (2 * Bits); shift += Bits)
         {
-            Array.Clear(counts);
+            counts.Clear();
             foreach (var k in source)
             {
                 counts[(int)(k >> shift) & ((1 << Bits) - 1)]++;
@@ -244,6 +245,7 @@ internal static class Voting
             target = swap;
         }
 
+        ArrayPool<int>.Shared.Return(rented);
         return source;
     }
 
@@ -373,14 +375,14 @@ internal static class Voting
                             continue;
                         }
 
-                        var pitchShift = f1 - (int)((posting >> 22) & 0xFF);
-                        var dt = (int)((posting >> 15) & 0x7F);
+                        var pitchShift = f1 - AudioIndex.BinOf(posting);
+                        var dt = AudioIndex.DtOf(posting);
                         if (pitchShift < -MaxShiftBins || pitchShift > MaxShiftBins || dt < dtMin || dt > dtMax)
                         {
                             continue;
                         }
 
-                        hits.Add(new Hit(t.T1, (long)(posting >> 30), (short)pitchShift, (byte)t.Dt13, (byte)dt));
+                        hits.Add(new Hit(t.T1, AudioIndex.TimeOf(posting), (short)pitchShift, (byte)t.Dt13, (byte)dt));
                     }
                 }
             }

@@ -196,7 +196,6 @@ public sealed class HammingIndex : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
 
-
     private void SearchTables(ReadOnlySpan<PdqHash> hashes, in PdqHash query, int radius, List<HammingHit> hits)
     {
         var subRadius = radius / Substrings;

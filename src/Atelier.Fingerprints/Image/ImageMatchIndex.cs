@@ -89,21 +89,7 @@ public sealed class ImageMatchIndex : IDisposable
     }
 
     /// <summary>Number of works indexed.</summary>
-    public int Count
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _slots.Count;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public int Count => _lock.Read(() => _slots.Count);
 
     /// <summary>Approximate bytes held by the two Hamming indexes (the per-work features come on top: about 40 bytes each).</summary>
     public long IndexMemoryBytes => _pdq.MemoryBytes + _features.MemoryBytes;

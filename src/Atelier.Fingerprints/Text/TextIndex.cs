@@ -51,52 +51,16 @@ public sealed class TextIndex : IDisposable
     }
 
     /// <summary>Number of works in the index.</summary>
-    public int Count
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _byId.Count;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public int Count => _lock.Read(() => _byId.Count);
 
     /// <summary>Number of live fingerprints (postings) in the index.</summary>
-    public long FingerprintCount
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _postings - _deadPostings;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public long FingerprintCount => _lock.Read(() => _postings - _deadPostings);
 
     /// <summary>True when the index holds <paramref name="workId"/>.</summary>
     public bool Contains(string workId)
     {
         ArgumentNullException.ThrowIfNull(workId);
-        _lock.EnterReadLock();
-        try
-        {
-            return _byId.ContainsKey(workId);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
+        return _lock.Read(() => _byId.ContainsKey(workId));
     }
 
     /// <summary>

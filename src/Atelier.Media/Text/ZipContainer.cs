@@ -197,9 +197,7 @@ internal sealed class ZipContainer : IDisposable
             owner._inflated += read;
             if (_read > entry.Length)
             {
-                throw new MediaException(
-                    MediaErrorCode.Corrupt,
-                    $"corrupt ZIP container: entry '{Printable(entry.FullName)}' inflates to more than the {entry.Length} bytes its header declares");
+                throw Corrupt("ZIP container", $"entry '{Printable(entry.FullName)}' inflates to more than the {entry.Length} bytes its header declares");
             }
 
             if (owner._inflated > owner._options.MaxZipUncompressedBytes)
@@ -222,17 +220,13 @@ internal sealed class ZipContainer : IDisposable
         {
             if (_read < entry.Length)
             {
-                throw new MediaException(
-                    MediaErrorCode.Corrupt,
-                    $"corrupt ZIP container: entry '{Printable(entry.FullName)}' holds {_read} bytes, fewer than the {entry.Length} its header declares");
+                throw Corrupt("ZIP container", $"entry '{Printable(entry.FullName)}' holds {_read} bytes, fewer than the {entry.Length} its header declares");
             }
 
             var crc = _crc.GetCurrentHashAsUInt32();
             if (crc != entry.Crc32)
             {
-                throw new MediaException(
-                    MediaErrorCode.Corrupt,
-                    $"corrupt ZIP container: entry '{Printable(entry.FullName)}' fails its CRC-32 check (computed {crc:x8}, the header says {entry.Crc32:x8})");
+                throw Corrupt("ZIP container", $"entry '{Printable(entry.FullName)}' fails its CRC-32 check (computed {crc:x8}, the header says {entry.Crc32:x8})");
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Atelier.Testing;
 
 namespace Atelier.Fingerprints.Tests.Audio;
 
@@ -36,21 +37,13 @@ public static class AudioTools
     /// <param name="acceptExitCodes">Exit codes that count as success; 0 alone when null.</param>
     public static async Task<byte[]> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken ct = default, int[]? acceptExitCodes = null)
     {
-        var info = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // An empty input of its own: the test process's input belongs to the xunit runner.
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(tool);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {tool}");
-        process.StandardInput.Close();
+        using var process = Fixtures.Start(info);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
         using var stdout = new MemoryStream();

@@ -18,11 +18,9 @@ namespace Atelier.Fingerprints.Tests.Text;
 /// <param name="Passages">Every passage reported with the source original.</param>
 /// <param name="MinSuspectInside">Lowest share of one of those passages' suspect spans lying inside the copied text.</param>
 /// <param name="MinOriginalInside">Lowest share of one of those passages' original spans lying inside the text copied from.</param>
-/// <param name="PassagesBelow80">Passages, of any work, less than 80% inside the true span in either text where it is known.</param>
 /// <param name="Grades">How many detected suspects got each grade.</param>
 /// <param name="OtherWorks">Matches with works other than the source: originals that contain the copied text too.</param>
-/// <param name="OtherPassages">Their passages; only their suspect side has a known truth (the copied passage).</param>
-/// <param name="Worst">The passages below 80%, described, for the test output.</param>
+/// <param name="Worst">Passages, of any work, less than 80% inside the true span in either text where it is known (for another work only the suspect side has one: the copied passage), described for the test output.</param>
 public sealed record CategoryReport(
     string Category,
     int Cases,
@@ -36,12 +34,13 @@ public sealed record CategoryReport(
     int Passages,
     double MinSuspectInside,
     double MinOriginalInside,
-    int PassagesBelow80,
     IReadOnlyDictionary<TextMatchGrade, int> Grades,
     int OtherWorks,
-    int OtherPassages,
     IReadOnlyList<string> Worst)
 {
+    /// <summary>How many passages lie less than 80% inside their true span: <see cref="Worst"/>'s count.</summary>
+    public int PassagesBelow80 => Worst.Count;
+
     public double Recall => Cases == 0 ? 0 : (double)Detected / Cases;
 }
 
@@ -133,7 +132,7 @@ public static class TextEvaluation
 
     private static CategoryReport Score(string category, List<SuspectCase> cases, Func<SuspectCase, IReadOnlyList<TextMatch>> match)
     {
-        int detected = 0, recallBelow = 0, otherWorks = 0, otherPassages = 0, passageCount = 0;
+        int detected = 0, recallBelow = 0, otherWorks = 0, passageCount = 0;
         double sp = 0, sr = 0, op = 0, or = 0, minRecall = 1, minSuspect = 1, minOriginal = 1;
         var grades = new Dictionary<TextMatchGrade, int>();
         var worst = new List<string>();
@@ -149,7 +148,6 @@ public static class TextEvaluation
                 otherWorks++;
                 foreach (var p in other.Passages)
                 {
-                    otherPassages++;
                     var inside = Inside(p.Suspect, c.SuspectSpan);
                     if (inside < 0.8)
                     {
@@ -197,7 +195,7 @@ public static class TextEvaluation
         var d = Math.Max(detected, 1);
         return new CategoryReport(
             category, cases.Count, detected, sp / d, sr / d, op / d, or / d, minRecall, recallBelow,
-            passageCount, minSuspect, minOriginal, worst.Count, grades, otherWorks, otherPassages, worst);
+            passageCount, minSuspect, minOriginal, grades, otherWorks, worst);
     }
 
     /// <summary>Share of <paramref name="reported"/> lying inside <paramref name="truth"/>.</summary>
